@@ -1,0 +1,17 @@
+// The `contango` command line: one file per command under ./commands, registered here.
+import { Command } from 'commander';
+import { registerCommands } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program
+    .name('contango')
+    .description(
+      'High-performance futures simulation core: L3 matching with CME Globex rules, Databento replay,\n' +
+        'event-driven backtests and walk-forward studies over WebAssembly kernels.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .version('0.1.0');
+  registerCommands(program);
+  await program.parseAsync(argv);
+}

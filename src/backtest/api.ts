@@ -1,0 +1,71 @@
+// The contract between the backtest engine (src/backtest) and whoever runs backtests (the CLI,
+// the walk-forward orchestrator, Piscina workers). Everything a worker needs crosses as plain data:
+// a task is structured-cloneable, large arrays travel as transferable typed arrays.
+
+/** One-minute (or any fixed-timeframe) bars for one instrument, columnar. Prices in integer ticks. */
+export interface BarSeries {
+  symbol: string;
+  /** bar open time, ns since epoch */
+  ts: BigInt64Array;
+  open: Float64Array; // integer ticks
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array; // lots
+  /** bar length in nanoseconds (60e9 for one-minute bars); drives annualization */
+  barNs: number;
+  /** perpetuals only: mark price in ticks and the funding rate (parts per 1e8) effective at each bar */
+  mark?: Float64Array;
+  fundingRate?: Float64Array;
+}
+
+/** What one backtest needs: the product, the strategy and its parameters, the window to trade. */
+export interface BacktestTask {
+  /** resolved, validated config (see src/config) as plain JSON */
+  config: unknown;
+  strategy: string; // built-in name or a path to a module
+  params: Record<string, number>;
+  /** trading window [start, end) in ns since epoch; bars before start are warm-up only */
+  startNs: bigint;
+  endNs: bigint;
+  /** tags for reporting: fold index and 'is' (in-sample) or 'oos' */
+  fold?: number;
+  phase?: 'is' | 'oos';
+}
+
+export interface Metrics {
+  totalReturn: number;
+  annualizedReturn: number;
+  volatility: number;
+  sharpe: number;
+  sortino: number;
+  maxDrawdown: number;
+  maxDrawdownDurationNs: number;
+  calmar: number;
+  winRate: number;
+  profitFactor: number;
+  averageTrade: number;
+  exposure: number;
+  turnover: number;
+  feesPaid: number; // money units (docs/scales.md)
+  fundingPaid: number; // money units
+  trades: number;
+}
+
+export interface Trade {
+  symbol: string;
+  side: 1 | -1;
+  entryTs: bigint;
+  exitTs: bigint;
+  qty: number;
+  entryPrice: number; // ticks
+  exitPrice: number; // ticks
+  pnl: number; // money units, after fees
+  fees: number; // money units
+}
+
+export interface BacktestResult {
+  metrics: Metrics;
+  equity: { ts: BigInt64Array; equity: Float64Array }; // equity in money units, one point per bar
+  trades: Trade[];
+}

@@ -4,7 +4,7 @@
 // Scales (docs/scales.md): prices are integers in 1e-9 units held in `number` (|p| ≤ 2^53 − 1),
 // quantities integer lots, ids and timestamps `bigint` (u64).
 
-export const enum CommandType {
+export enum CommandType {
   DefineInstrument = 1,
   NewOrder = 2,
   Cancel = 3,
@@ -15,13 +15,13 @@ export const enum CommandType {
   AdvanceTime = 8,
 }
 
-export const enum Side {
+export enum Side {
   None = 0,
   Buy = 1,
   Sell = 2,
 }
 
-export const enum OrderType {
+export enum OrderType {
   Limit = 1,
   MarketLimit = 2,
   Market = 3,
@@ -29,7 +29,7 @@ export const enum OrderType {
   StopLimit = 5,
 }
 
-export const enum TimeInForce {
+export enum TimeInForce {
   Day = 0,
   GTC = 1,
   GTD = 2,
@@ -37,18 +37,18 @@ export const enum TimeInForce {
   FOK = 4,
 }
 
-export const enum TradingState {
+export enum TradingState {
   PreOpen = 1,
   Open = 2,
   Halted = 3,
 }
 
-export const enum OrderFlags {
+export enum OrderFlags {
   PostOnly = 1,
   SmpCancelAggressor = 2,
 }
 
-export const enum EventType {
+export enum EventType {
   Accepted = 1,
   Rejected = 2,
   Fill = 3,
@@ -60,7 +60,7 @@ export const enum EventType {
   StateChanged = 9,
 }
 
-export const enum RejectReason {
+export enum RejectReason {
   UnknownInstrument = 1,
   DuplicateInstrument = 2,
   InvalidInstrument = 3,
@@ -87,7 +87,7 @@ export const enum RejectReason {
   InvalidState = 24,
 }
 
-export const enum CancelReason {
+export enum CancelReason {
   User = 1,
   FakRemainder = 2,
   FokNotFilled = 3,
@@ -96,7 +96,7 @@ export const enum CancelReason {
   MassCancel = 6,
 }
 
-export const enum ExpireReason {
+export enum ExpireReason {
   Day = 1,
   GTD = 2,
 }

@@ -29,6 +29,7 @@ export type SchemaName =
   | 'cbbo-1s'
   | 'cbbo-1m'
   | 'tcbbo'
+  | 'cmbp-1'
   | 'ohlcv-1s'
   | 'ohlcv-1m'
   | 'ohlcv-1h'

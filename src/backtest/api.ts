@@ -50,6 +50,10 @@ export interface Metrics {
   feesPaid: number; // money units (docs/scales.md)
   fundingPaid: number; // money units
   trades: number;
+  /** half-spread + impact paid on aggressive fills, money units (added by the engine; optional for older results) */
+  slippagePaid?: number;
+  /** return periods per year used to annualize (bars per trading day × trading days per year) */
+  periodsPerYear?: number;
 }
 
 export interface Trade {
@@ -62,10 +66,30 @@ export interface Trade {
   exitPrice: number; // ticks
   pnl: number; // money units, after fees
   fees: number; // money units
+  /** half-spread + impact of the entry and exit fills, money units (included in pnl) */
+  slippage?: number;
+  /** funding paid (+) or received (-) while open, money units (included in pnl) */
+  funding?: number;
 }
 
 export interface BacktestResult {
   metrics: Metrics;
   equity: { ts: BigInt64Array; equity: Float64Array }; // equity in money units, one point per bar
   trades: Trade[];
+  /** what the engine did besides trading: guards that fired, refused lots, settlements (optional) */
+  stats?: BacktestStats;
+}
+
+export interface BacktestStats {
+  bars: number;
+  orders: number;
+  fills: number;
+  /** lots the risk guards refused (position, margin, exposure limits) */
+  refusedLots: number;
+  /** times a guard flattened the position: daily/weekly loss, maintenance margin, kill switch */
+  riskFlattens: number;
+  /** why and when the kill switch tripped, if it did */
+  killSwitch: { reason: string; ts: bigint } | null;
+  variationMargin: number; // money units, net credited
+  finalEquity: number; // money units
 }

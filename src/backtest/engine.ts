@@ -1,0 +1,477 @@
+// The event-driven L2 backtest loop over columnar bars (docs/backtest.md). Per bar, in this order:
+//   1. trading day / week roll-over (loss-limit baselines)
+//   2. funding, for the position open at the funding instant (perpetuals)
+//   3. a pending forced flatten (risk), then resting orders, against this bar's open/high/low
+//   4. mark to market at the close; daily settlement (variation margin) when the calendar says so
+//   5. risk guards at the close (loss limits include unrealized PnL, drawdown, maintenance margin)
+//   6. the strategy's onBar: orders it places here fill at the next bar at the earliest
+// Nothing is allocated per bar: orders live in growable typed arrays, the fill object is reused.
+import type { BacktestResult, BarSeries, Trade } from './api.js';
+import { Account, type Position } from './account.js';
+import { barCalendar, type BarCalendar } from './calendar.js';
+import { l2FillPrice, ORDER_LIMIT, ORDER_MARKET, ORDER_STOP } from './execution.js';
+import { computeMetrics } from './metrics.js';
+import type { ProductSpec } from './product.js';
+import { RiskGuard } from './risk.js';
+import { rollingSigmaAdv, type SigmaAdv } from './slippage.js';
+import {
+  IndicatorFactory,
+  Series,
+  type Cursor,
+  type Fill,
+  type OrderOptions,
+  type Strategy,
+  type StrategyContext,
+} from './strategy.js';
+import type { BacktestConfig } from '../config/backtest.js';
+import { toMicro } from '../config/units.js';
+
+export interface EngineSetup {
+  config: BacktestConfig;
+  product: ProductSpec;
+  strategy: Strategy;
+  params: Record<string, number>;
+  startNs: bigint;
+  endNs: bigint;
+}
+
+const TYPES: Record<string, number> = { market: ORDER_MARKET, limit: ORDER_LIMIT, stop: ORDER_STOP };
+
+export class L2Engine implements StrategyContext, Cursor {
+  bar = -1;
+  readonly open: Series;
+  readonly high: Series;
+  readonly low: Series;
+  readonly close: Series;
+  readonly volume: Series;
+  readonly mark: Series | null;
+  readonly fundingRate: Series | null;
+  readonly ind: IndicatorFactory;
+  readonly product: ProductSpec;
+  readonly params: Readonly<Record<string, number>>;
+
+  private readonly b: BarSeries;
+  private readonly cal: BarCalendar;
+  private readonly account: Account;
+  private readonly pos: Position;
+  private readonly risk: RiskGuard;
+  private readonly strat: Strategy;
+  private readonly cfg: BacktestConfig;
+  private readonly through: boolean;
+  private readonly slippageOn: boolean;
+  private readonly fill: Fill = {
+    orderId: 0,
+    side: 1,
+    qty: 0,
+    price: 0,
+    slippageTicks: 0,
+    fee: 0,
+    bar: 0,
+    maker: false,
+    reason: 'order',
+    refused: 0,
+  };
+  private sigmaAdv: SigmaAdv | null = null;
+
+  // resting orders, struct of arrays; qty 0 marks a cancelled slot until compaction
+  private oId = new Float64Array(16);
+  private oSide = new Int8Array(16);
+  private oQty = new Float64Array(16);
+  private oType = new Uint8Array(16);
+  private oPrice = new Float64Array(16);
+  private oFrom = new Float64Array(16); // first bar index the order may fill on
+  private oCount = 0;
+  private nextId = 1;
+  private curBarForOrders = 0; // bar whose fills are being processed (orders placed now start after it)
+  private inFills = false;
+
+  private equityNow = 0;
+  private readonly startIdx: number;
+  private readonly endIdx: number;
+  private ordersPlaced = 0;
+  private fills = 0;
+
+  constructor(bars: BarSeries, s: EngineSetup) {
+    validateBars(bars);
+    this.b = bars;
+    this.cfg = s.config;
+    this.product = s.product;
+    this.params = Object.freeze({ ...s.params });
+    this.strat = s.strategy;
+    this.open = new Series(bars.open, this);
+    this.high = new Series(bars.high, this);
+    this.low = new Series(bars.low, this);
+    this.close = new Series(bars.close, this);
+    this.volume = new Series(bars.volume, this);
+    this.mark = bars.mark ? new Series(bars.mark, this) : null;
+    this.fundingRate = bars.fundingRate ? new Series(bars.fundingRate, this) : null;
+    this.ind = new IndicatorFactory(this);
+    this.cal = barCalendar(bars, s.product);
+    this.account = new Account(toMicro(s.config.account.initialCapital));
+    this.pos = this.account.addPosition(s.product);
+    this.risk = new RiskGuard(s.config.risk, this.account, this.cal.periodsPerYear);
+    this.through = s.config.execution.limitFill === 'through';
+    this.slippageOn = s.config.execution.slippage;
+    this.startIdx = lowerBound(bars.ts, s.startNs);
+    this.endIdx = lowerBound(bars.ts, s.endNs);
+    this.equityNow = this.account.cash;
+  }
+
+  // ---- StrategyContext --------------------------------------------------------------------------------
+  get position(): number {
+    return this.pos.qty;
+  }
+  get entryPrice(): number {
+    return this.pos.entryPrice();
+  }
+  get equity(): number {
+    return this.equityNow;
+  }
+  get cash(): number {
+    return this.account.cash;
+  }
+  get halted(): boolean {
+    return this.risk.halted;
+  }
+  get volScale(): number {
+    return this.risk.volScale;
+  }
+  get openOrders(): number {
+    let n = 0;
+    for (let k = 0; k < this.oCount; k++) if (this.oQty[k]! > 0) n++;
+    return n;
+  }
+  tsNs(k = 0): bigint {
+    if (k < 0) throw new RangeError('tsNs: the future is not visible to a strategy');
+    const j = this.bar - k;
+    return j >= 0 ? this.b.ts[j]! : -1n;
+  }
+  buy(qty: number, opts?: OrderOptions): number {
+    return this.place(1, qty, opts);
+  }
+  sell(qty: number, opts?: OrderOptions): number {
+    return this.place(-1, qty, opts);
+  }
+  cancel(id: number): boolean {
+    for (let k = 0; k < this.oCount; k++) {
+      if (this.oId[k] === id && this.oQty[k]! > 0) {
+        this.oQty[k] = 0;
+        return true;
+      }
+    }
+    return false;
+  }
+  modify(id: number, change: { qty?: number; price?: number }): boolean {
+    for (let k = 0; k < this.oCount; k++) {
+      if (this.oId[k] === id && this.oQty[k]! > 0) {
+        if (change.qty !== undefined) {
+          checkQty(change.qty);
+          this.oQty[k] = change.qty;
+        }
+        if (change.price !== undefined) {
+          checkPrice(change.price);
+          this.oPrice[k] = change.price;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  cancelAll(): void {
+    for (let k = 0; k < this.oCount; k++) this.oQty[k] = 0;
+  }
+  flatten(): number {
+    this.cancelAll();
+    if (this.pos.qty === 0) return 0;
+    return this.place(this.pos.qty > 0 ? -1 : 1, Math.abs(this.pos.qty));
+  }
+
+  private place(side: 1 | -1, qty: number, opts?: OrderOptions): number {
+    if (this.bar < this.startIdx - 1 && !this.inFills) return 0; // warm-up: no trading
+    checkQty(qty);
+    const type = opts?.type === undefined ? ORDER_MARKET : TYPES[opts.type];
+    if (type === undefined) throw new Error(`order type "${String(opts?.type)}"; allowed: market, limit, stop`);
+    const price = opts?.price ?? NaN;
+    if (type !== ORDER_MARKET) checkPrice(price);
+    if (this.oCount === this.oId.length) this.grow();
+    const k = this.oCount++;
+    const id = this.nextId++;
+    this.oId[k] = id;
+    this.oSide[k] = side;
+    this.oQty[k] = qty;
+    this.oType[k] = type;
+    this.oPrice[k] = price;
+    // placed after bar t closed (or while bar t's fills are booked): eligible from bar t+1
+    this.oFrom[k] = this.inFills ? this.curBarForOrders + 1 : this.bar + 1;
+    this.ordersPlaced++;
+    return id;
+  }
+
+  private grow(): void {
+    const n = this.oId.length * 2;
+    const g = <T extends Float64Array | Int8Array | Uint8Array>(a: T, C: new (n: number) => T): T => {
+      const b = new C(n);
+      b.set(a);
+      return b;
+    };
+    this.oId = g(this.oId, Float64Array);
+    this.oSide = g(this.oSide, Int8Array);
+    this.oQty = g(this.oQty, Float64Array);
+    this.oType = g(this.oType, Uint8Array);
+    this.oPrice = g(this.oPrice, Float64Array);
+    this.oFrom = g(this.oFrom, Float64Array);
+  }
+
+  // ---- the loop -----------------------------------------------------------------------------------------
+  run(): BacktestResult {
+    const b = this.b;
+    const cal = this.cal;
+    const pos = this.pos;
+    const acct = this.account;
+    const risk = this.risk;
+    const strat = this.strat;
+    const { startIdx, endIdx } = this;
+    const open = b.open;
+    const close = b.close;
+    const m = Math.max(0, endIdx - startIdx);
+    const eqOut = new Float64Array(m);
+    const settle = this.product.kind === 'future' ? cal.settle : null;
+    const funding = this.product.funding;
+    const fundFlags = cal.funding;
+    const proRata = funding?.proRata ?? false;
+    const proRataFraction = funding ? b.barNs / funding.intervalNs : 0;
+    const markCol = b.mark ?? null;
+    const rateCol = b.fundingRate ?? null;
+    const tv = this.product.tickValue;
+    const onBar = strat.onBar.bind(strat);
+
+    strat.init?.(this);
+    for (let i = 0; i < startIdx; i++) {
+      this.bar = i;
+      risk.observeBar(close, i);
+      onBar(this);
+    }
+    risk.start(acct.cash, cal.day[startIdx] ?? 0, cal.week[startIdx] ?? 0);
+    let barsInMarket = 0;
+
+    for (let i = startIdx; i < endIdx; i++) {
+      risk.rollDay(cal.day[i]!, cal.week[i]!, this.equityNow);
+      if (pos.qty !== 0) {
+        if (rateCol !== null && (proRata || fundFlags[i] === 1)) {
+          const mk = markCol !== null ? markCol[i]! : open[i]!;
+          acct.fund(pos, mk, rateCol[i]!, proRata ? proRataFraction : 1);
+        }
+      }
+      if (risk.flattenPending) {
+        risk.flattenPending = false;
+        if (pos.qty !== 0) this.execute(pos.qty > 0 ? -1 : 1, Math.abs(pos.qty), open[i]!, false, i, 0, 'risk');
+      }
+      if (this.oCount > 0) this.processOrders(i);
+
+      const c = close[i]!;
+      pos.last = c;
+      let eq = acct.cash + (pos.qty * c - pos.refSum) * tv;
+      if (settle !== null && settle[i] === 1 && pos.qty !== 0) acct.settle(pos, c);
+      if (pos.qty !== 0) barsInMarket++;
+      risk.observeBar(close, i);
+      if (risk.checkAtClose(eq, pos, i)) this.cancelAll();
+      eqOut[i - startIdx] = eq;
+      this.equityNow = eq;
+      this.bar = i;
+      onBar(this);
+    }
+
+    const last = endIdx - 1;
+    if (m > 0 && this.cfg.execution.closeAtEnd && pos.qty !== 0) {
+      this.cancelAll();
+      this.execute(pos.qty > 0 ? -1 : 1, Math.abs(pos.qty), close[last]!, false, last, 0, 'end', true);
+      pos.last = close[last]!;
+      this.equityNow = acct.cash + (pos.qty * close[last]! - pos.refSum) * tv;
+      eqOut[m - 1] = this.equityNow;
+    }
+    strat.onEnd?.(this);
+
+    const trades: Trade[] = acct.trades;
+    const metrics = computeMetrics({
+      initialEquity: acct.initialCash,
+      equity: eqOut,
+      ts: b.ts.subarray(startIdx, Math.max(startIdx, endIdx)),
+      trades,
+      periodsPerYear: cal.periodsPerYear,
+      barsInMarket,
+      tradedNotional: acct.tradedNotional,
+      feesPaid: acct.feesPaid,
+      fundingPaid: acct.fundingPaid,
+      slippagePaid: acct.slippagePaid,
+    });
+    return {
+      metrics,
+      equity: { ts: b.ts.slice(startIdx, Math.max(startIdx, endIdx)), equity: eqOut },
+      trades,
+      stats: {
+        bars: m,
+        orders: this.ordersPlaced,
+        fills: this.fills,
+        refusedLots: risk.refusedLots,
+        riskFlattens: risk.flattens,
+        killSwitch: risk.killed ? { reason: risk.killReason, ts: risk.killTs(b.ts) } : null,
+        variationMargin: acct.variationMargin,
+        finalEquity: this.equityNow,
+      },
+    };
+  }
+
+  private processOrders(i: number): void {
+    const b = this.b;
+    const o = b.open[i]!,
+      h = b.high[i]!,
+      l = b.low[i]!;
+    this.inFills = true;
+    this.curBarForOrders = i;
+    this.bar = i - 1; // bar i has not closed: callbacks see bar i-1 as the latest
+    for (let k = 0; k < this.oCount; k++) {
+      const q = this.oQty[k]!;
+      if (q <= 0 || this.oFrom[k]! > i) continue;
+      const type = this.oType[k]!;
+      const side = this.oSide[k]! as 1 | -1;
+      const px = l2FillPrice(type, side, this.oPrice[k]!, o, h, l, this.through);
+      if (px !== px) continue; // NaN: no fill on this bar
+      this.oQty[k] = 0; // done: filled, or the remainder refused by risk
+      this.execute(side, q, px, type === ORDER_LIMIT, i, this.oId[k]!, 'order');
+    }
+    this.inFills = false;
+    // compaction keeps placement order
+    let w = 0;
+    for (let k = 0; k < this.oCount; k++) {
+      if (this.oQty[k]! > 0) {
+        if (w !== k) {
+          this.oId[w] = this.oId[k]!;
+          this.oSide[w] = this.oSide[k]!;
+          this.oQty[w] = this.oQty[k]!;
+          this.oType[w] = this.oType[k]!;
+          this.oPrice[w] = this.oPrice[k]!;
+          this.oFrom[w] = this.oFrom[k]!;
+        }
+        w++;
+      }
+    }
+    this.oCount = w;
+  }
+
+  /** Apply risk limits, costs and accounting to one fill, then tell the strategy. */
+  private execute(
+    side: 1 | -1,
+    qty: number,
+    price: number,
+    maker: boolean,
+    i: number,
+    orderId: number,
+    reason: Fill['reason'],
+    atClose = false,
+  ): void {
+    const pos = this.pos;
+    const reducing = pos.qty !== 0 && Math.sign(pos.qty) !== side ? Math.min(qty, Math.abs(pos.qty)) : 0;
+    const want = qty - reducing;
+    let increase = 0;
+    if (want > 0) increase = this.risk.allowedIncrease(pos, want, price);
+    const refused = want > increase ? want - increase : 0;
+    const fillQty = reducing + increase;
+    const f = this.fill;
+    f.refused = refused;
+    if (fillQty === 0) return;
+    let slipTicks = 0;
+    if (!maker && this.slippageOn) {
+      const imp = this.product.impact;
+      let sigma = imp.sigmaTicks ?? -1;
+      let adv = imp.advLots ?? -1;
+      if (sigma < 0 || adv < 0) {
+        // closed bars only: bars before i (i included when filling at i's close)
+        const sa = (this.sigmaAdv ??= rollingSigmaAdv(this.b, this.b.close, this.b.volume, imp.lookbackBars, this.cal.barsPerDay));
+        const j = atClose ? i + 1 : i;
+        if (sigma < 0) sigma = sa.sigma[j]!;
+        if (adv < 0) adv = sa.adv[j]!;
+      }
+      slipTicks = this.product.slippage.costTicks(fillQty, this.cal.regular[i] === 1, sigma, adv);
+    }
+    const slip = Math.round(slipTicks * fillQty * this.product.tickValue);
+    const fee = this.product.fees.fee(fillQty, price, maker);
+    const ts = atClose ? this.b.ts[i]! + BigInt(this.b.barNs) : this.b.ts[i]!;
+    const trade = this.account.fill(pos, { side, qty: fillQty, price, ts, fee, slip });
+    this.fills++;
+    if (trade !== null) this.risk.onTrade(trade.pnl, i);
+    if (reason === 'risk') this.risk.flattens++;
+    f.orderId = orderId;
+    f.side = side;
+    f.qty = fillQty;
+    f.price = price;
+    f.slippageTicks = slipTicks;
+    f.fee = fee;
+    f.bar = i;
+    f.maker = maker;
+    f.reason = reason;
+    this.strat.onFill?.(this, f);
+  }
+}
+
+function checkQty(q: number): void {
+  if (!Number.isInteger(q) || q <= 0) throw new RangeError(`order quantity must be a positive whole number of lots, got ${q}`);
+}
+function checkPrice(p: number): void {
+  if (!Number.isInteger(p)) throw new RangeError(`order price must be a whole number of ticks, got ${p}`);
+}
+
+/** first index with ts[i] >= t */
+function lowerBound(ts: BigInt64Array, t: bigint): number {
+  let lo = 0,
+    hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Bad input is an error naming the column and row (docs/scales.md). */
+const validated = new WeakSet<BarSeries>();
+
+export function validateBars(b: BarSeries): void {
+  if (validated.has(b)) return;
+  validateBarsOnce(b);
+  validated.add(b);
+}
+
+function validateBarsOnce(b: BarSeries): void {
+  const n = b.ts.length;
+  if (!(b.barNs > 0)) throw new Error(`bars ${b.symbol}: barNs must be > 0, got ${b.barNs}`);
+  const cols: [string, Float64Array | undefined][] = [
+    ['open', b.open],
+    ['high', b.high],
+    ['low', b.low],
+    ['close', b.close],
+    ['volume', b.volume],
+    ['mark', b.mark],
+    ['fundingRate', b.fundingRate],
+  ];
+  for (const [name, c] of cols) {
+    if (c === undefined) continue;
+    if (c.length !== n) throw new Error(`bars ${b.symbol}: column ${name} has ${c.length} rows, ts has ${n}`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && b.ts[i]! <= b.ts[i - 1]!) {
+      throw new Error(`bars ${b.symbol}: row ${i} column ts: ${b.ts[i]} is not after the previous bar's ${b.ts[i - 1]}`);
+    }
+    const o = b.open[i]!,
+      h = b.high[i]!,
+      l = b.low[i]!,
+      c = b.close[i]!;
+    if (!Number.isSafeInteger(o) || !Number.isSafeInteger(h) || !Number.isSafeInteger(l) || !Number.isSafeInteger(c)) {
+      const col = !Number.isSafeInteger(o) ? 'open' : !Number.isSafeInteger(h) ? 'high' : !Number.isSafeInteger(l) ? 'low' : 'close';
+      throw new Error(`bars ${b.symbol}: row ${i} column ${col}: ${b[col][i]} is not a whole number of ticks`);
+    }
+    if (h < l || h < o || h < c || l > o || l > c) {
+      throw new Error(`bars ${b.symbol}: row ${i}: high ${h} / low ${l} do not bracket open ${o} and close ${c}`);
+    }
+    if (!(b.volume[i]! >= 0)) throw new Error(`bars ${b.symbol}: row ${i} column volume: ${b.volume[i]} is not >= 0`);
+  }
+}

@@ -1,0 +1,86 @@
+// Public entry point of the backtest engine: runBacktest(task, bars) → BacktestResult (contract in ./api.ts).
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { validateBacktestConfig, type BacktestConfig } from '../config/backtest.js';
+import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategies/index.js';
+import type { BacktestResult, BacktestTask, BarSeries } from './api.js';
+import { L2Engine } from './engine.js';
+import { resolveProduct } from './product.js';
+import { resolveParams, type Strategy, type StrategyModule } from './strategy.js';
+
+export type { BacktestResult, BacktestTask, BarSeries, Metrics, Trade, BacktestStats } from './api.js';
+export type { Strategy, StrategyContext, StrategyModule, Fill, OrderOptions, ParamSpec } from './strategy.js';
+export { Series } from './strategy.js';
+export { BUILTIN_STRATEGIES } from '../strategies/index.js';
+
+const configCache = new WeakMap<object, BacktestConfig>();
+const moduleCache = new Map<string, Promise<StrategyModule>>();
+
+/**
+ * Run one backtest. `task.strategy` is a built-in name (see BUILTIN_STRATEGIES) or a path to a module
+ * (.js/.mjs; .ts when Node can load it) exporting a StrategyModule as default, or a factory
+ * `(params) => Strategy` as default or as `createStrategy`. Deterministic: same inputs, same result.
+ */
+export async function runBacktest(task: BacktestTask, bars: BarSeries): Promise<BacktestResult> {
+  const mod = await loadStrategyModule(task.strategy);
+  return runBacktestWith(mod, task, bars);
+}
+
+/** Synchronous variant for an already loaded strategy module (built-ins: `builtinStrategy(name)`). */
+export function runBacktestWith(mod: StrategyModule, task: BacktestTask, bars: BarSeries): BacktestResult {
+  const config = resolveConfig(task.config);
+  const params = resolveParams(mod, task.params ?? {});
+  const product = resolveProduct(config.product, config.fees);
+  if (config.execution.level !== 'L2') {
+    throw new Error('execution.level L3 needs a replayed MBO book (OrderVenue in src/backtest/execution.ts), not bars');
+  }
+  const strategy: Strategy = mod.create(params);
+  const engine = new L2Engine(bars, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs });
+  return engine.run();
+}
+
+function resolveConfig(raw: unknown): BacktestConfig {
+  if (raw !== null && typeof raw === 'object') {
+    const hit = configCache.get(raw);
+    if (hit) return hit;
+    const cfg = validateBacktestConfig(raw, 'backtest config');
+    configCache.set(raw, cfg);
+    return cfg;
+  }
+  return validateBacktestConfig(raw, 'backtest config');
+}
+
+/** A built-in strategy by name, or a user module by path (cached per path). */
+export function loadStrategyModule(ref: string): Promise<StrategyModule> {
+  const builtin = builtinStrategy(ref);
+  if (builtin) return Promise.resolve(builtin);
+  if (!/[\\/.]/.test(ref)) {
+    return Promise.reject(new Error(`strategy "${ref}": not a built-in (${Object.keys(BUILTIN_STRATEGIES).join(', ')}) and not a path`));
+  }
+  const abs = path.resolve(ref);
+  let p = moduleCache.get(abs);
+  if (!p) {
+    p = import(pathToFileURL(abs).href).then(
+      (m: Record<string, unknown>) => asModule(m, ref),
+      (e: Error) => {
+        throw new Error(`strategy module ${ref}: cannot load (${e.message})`);
+      },
+    );
+    moduleCache.set(abs, p);
+  }
+  return p;
+}
+
+function asModule(m: Record<string, unknown>, ref: string): StrategyModule {
+  const d = m.default as unknown;
+  if (d && typeof d === 'object' && typeof (d as StrategyModule).create === 'function') {
+    const sm = d as StrategyModule;
+    return { name: sm.name ?? ref, description: sm.description ?? '', params: sm.params ?? [], create: sm.create };
+  }
+  const factory = (typeof d === 'function' ? d : m.createStrategy) as ((p: Record<string, number>) => Strategy) | undefined;
+  if (typeof factory !== 'function') {
+    throw new Error(`strategy module ${ref}: export a StrategyModule as default, or a factory (params) => Strategy as default or createStrategy`);
+  }
+  // no declared parameters: pass them through unchecked
+  return { name: ref, description: '', params: [], create: factory, passThrough: true } as StrategyModule;
+}

@@ -1,0 +1,80 @@
+// A product as the engine uses it: the validated YAML (src/config/product.ts) turned into fixed-point
+// numbers and model objects, once per backtest.
+import type { FeesConfig, ImpactConfig, ProductConfig } from '../config/product.js';
+import { hhmmToMinutes, toMicro } from '../config/units.js';
+import { feeModelFor, type FeeModel } from './fees.js';
+import { marginModelFor, type MarginModel } from './margin.js';
+import { SqrtImpactSlippage, type SlippageModel } from './slippage.js';
+
+export interface SessionSpec {
+  timeZone: string;
+  /** minutes after local midnight */
+  open: number;
+  close: number;
+  regularStart: number;
+  regularEnd: number;
+  /** bit w set = regular session on local weekday w (0 Sunday) */
+  regularWeekdays: number;
+  settlement: number | null;
+  tradingDaysPerYear: number;
+  /** length of the trading day in minutes (23 h for CME equity index, 24 h for crypto) */
+  minutesPerDay: number;
+}
+
+export interface ProductSpec {
+  symbol: string;
+  kind: 'future' | 'perpetual';
+  group: string;
+  /** 1e-9 price units per tick */
+  tickSize: number;
+  /** money micro-units per tick per lot */
+  tickValue: number;
+  positionLimit: number;
+  session: SessionSpec;
+  fees: FeeModel;
+  margin: MarginModel;
+  slippage: SlippageModel;
+  impact: ImpactConfig;
+  funding: { intervalNs: number; offsetNs: number; proRata: boolean } | null;
+  config: ProductConfig;
+}
+
+export function resolveProduct(cfg: ProductConfig, feesOverride?: FeesConfig): ProductSpec {
+  const tickValue = toMicro(cfg.tickValue);
+  const s = cfg.session;
+  const open = hhmmToMinutes(s.open);
+  const close = hhmmToMinutes(s.close);
+  let minutesPerDay = (close - open + 1440) % 1440;
+  if (minutesPerDay === 0) minutesPerDay = 1440;
+  return {
+    symbol: cfg.symbol,
+    kind: cfg.kind,
+    group: cfg.group,
+    tickSize: cfg.tickSize,
+    tickValue,
+    positionLimit: cfg.positionLimit,
+    session: {
+      timeZone: s.timeZone,
+      open,
+      close,
+      regularStart: hhmmToMinutes(s.regularStart),
+      regularEnd: hhmmToMinutes(s.regularEnd),
+      regularWeekdays: s.regularWeekdays.reduce((m, w) => m | (1 << w), 0),
+      settlement: s.settlement === null ? null : hhmmToMinutes(s.settlement),
+      tradingDaysPerYear: s.tradingDaysPerYear,
+      minutesPerDay,
+    },
+    fees: feeModelFor(feesOverride ?? cfg.fees, tickValue),
+    margin: marginModelFor(cfg.margin, tickValue),
+    slippage: new SqrtImpactSlippage(cfg.impact),
+    impact: cfg.impact,
+    funding: cfg.funding
+      ? {
+          intervalNs: cfg.funding.intervalHours * 3_600e9,
+          offsetNs: cfg.funding.offsetHours * 3_600e9,
+          proRata: cfg.funding.proRata,
+        }
+      : null,
+    config: cfg,
+  };
+}

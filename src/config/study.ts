@@ -1,0 +1,314 @@
+// Study-level configuration: which data, which product and strategy, the parameter search, the folds, the
+// objective, the pool and the output directory. Read from YAML, overridden by CLI flags (`--set a.b=v`),
+// validated with zod; every error names the key, the value found and what is allowed.
+//
+// The product / fees / risk / strategy sections belong to the backtest engine's own schemas (src/config/);
+// this file only says where they sit in a study and hands them to the engine as `BacktestTask.config`.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from '../walkforward/duration.js';
+import type { FoldSpec } from '../walkforward/folds.js';
+import { EngineConfigError, loadProduct, validateBacktestConfig, validateProduct, type BacktestConfig } from './backtest.js';
+import type { SearchSpec } from '../walkforward/search.js';
+
+/** Metrics a study may optimize (keys of `Metrics` in src/backtest/api.ts). */
+export const OBJECTIVE_METRICS = [
+  'sharpe',
+  'sortino',
+  'calmar',
+  'totalReturn',
+  'annualizedReturn',
+  'profitFactor',
+  'winRate',
+  'averageTrade',
+  'maxDrawdown',
+  'volatility',
+] as const;
+
+const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30d, 12h, 90m or 2w');
+
+const paramValues = z.union([
+  z.array(z.number()).min(1),
+  z.strictObject({ min: z.number(), max: z.number(), step: z.number().positive() }),
+]);
+
+const dataSchema = z.strictObject({
+  /** bar file: DBN ohlcv-1m (.dbn / .dbn.zst) or Databento-layout parquet (.parquet) */
+  bars: z.string().min(1),
+  /** which instrument, when the file holds several (the parquet `symbol` column or a DBN symbol mapping) */
+  symbol: z.string().min(1).optional(),
+});
+
+export const studySchema = z.strictObject({
+  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+  description: z.string().optional(),
+  data: dataSchema,
+  /** product: a name under configs/products/ (es → configs/products/es.yaml), a path to a YAML file, or inline */
+  product: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+  /** engine sections passed through to the backtest engine's schema (fees, risk, execution, account) */
+  backtest: z.record(z.string(), z.unknown()).default({}),
+  strategy: z.strictObject({
+    /** built-in strategy name or a path to a module */
+    name: z.string().min(1),
+    /** fixed parameters; the search overrides the ones it varies */
+    params: z.record(z.string(), z.number()).default({}),
+  }),
+  search: z
+    .strictObject({
+      method: z.enum(['grid', 'random']).default('grid'),
+      params: z.record(z.string(), paramValues).default({}),
+      samples: z.number().int().positive().optional(),
+      seed: z.number().int().nonnegative().optional(),
+    })
+    .default({ method: 'grid', params: {} }),
+  folds: z
+    .strictObject({
+      mode: z.enum(['anchored', 'rolling']).default('rolling'),
+      train: duration,
+      test: duration,
+      /** defaults to `test`: back-to-back out-of-sample windows */
+      step: duration.optional(),
+      partial: z.boolean().default(false),
+    })
+    .optional(),
+  objective: z
+    .strictObject({
+      metric: z.enum(OBJECTIVE_METRICS).default('sharpe'),
+      direction: z.enum(['max', 'min']).default('max'),
+      /** parameter sets with fewer in-sample trades are not eligible */
+      minTrades: z.number().int().nonnegative().default(1),
+    })
+    .default({ metric: 'sharpe', direction: 'max', minTrades: 1 }),
+  /** backtest window for `contango backtest` (ISO dates, UTC); defaults to the whole file */
+  window: z.strictObject({ start: z.string().optional(), end: z.string().optional() }).default({}),
+  workers: z.union([z.literal('auto'), z.number().int().min(1).max(1024)]).default('auto'),
+  out: z.string().min(1).default('results/study'),
+});
+
+export type StudyConfig = z.infer<typeof studySchema>;
+
+/** A validation failure whose message lists every problem as `key: found <value>; allowed: ...`. */
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid configuration\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse `--set key=value` pairs: the value is read as YAML so numbers, booleans and lists work. */
+export function applyOverrides(raw: Record<string, unknown>, sets: string[]): Record<string, unknown> {
+  const out = structuredClone(raw);
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new Error(`--set ${s}: expected key=value (for example --set folds.train=60d)`);
+    const key = s.slice(0, eq).trim();
+    const value = parseYaml(s.slice(eq + 1)) as unknown;
+    const parts = key.split('.');
+    let node: Record<string, unknown> = out;
+    for (const p of parts.slice(0, -1)) {
+      const next = node[p];
+      if (next === undefined) node[p] = {};
+      else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+        throw new Error(`--set ${key}: "${p}" holds ${JSON.stringify(next)}, not a section`);
+      }
+      node = node[p] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]!] = value;
+  }
+  return out;
+}
+
+/** Validate a raw object (from YAML plus overrides). `file` only labels error messages. */
+export function validateStudy(raw: unknown, file = '<config>'): StudyConfig {
+  const r = studySchema.safeParse(raw);
+  if (!r.success) throw new ConfigError(file, r.error.issues.map((i) => describeIssue(i, raw)));
+  const cfg = r.data;
+  const problems: string[] = [];
+  // Cross-field rules zod can't express per key.
+  if (cfg.search.method === 'random') {
+    if (cfg.search.samples === undefined) problems.push('search.samples: missing; allowed: a positive integer (random search)');
+    if (cfg.search.seed === undefined) problems.push('search.seed: missing; allowed: a non-negative integer (random search must be reproducible)');
+  }
+  for (const [name, v] of Object.entries(cfg.search.params)) {
+    if (!Array.isArray(v) && v.max < v.min) problems.push(`search.params.${name}: found min ${v.min} > max ${v.max}; allowed: min <= max`);
+  }
+  if (cfg.folds) {
+    const test = parseDuration(cfg.folds.test);
+    const step = cfg.folds.step ? parseDuration(cfg.folds.step) : test;
+    if (step < test) {
+      problems.push(
+        `folds.step: found ${JSON.stringify(cfg.folds.step)}; allowed: a duration >= folds.test (${cfg.folds.test}), so out-of-sample windows don't overlap`,
+      );
+    }
+  }
+  if (problems.length) throw new ConfigError(file, problems);
+  return cfg;
+}
+
+/** Read a YAML study file, apply `--set` overrides and validate. Relative paths stay relative to the cwd. */
+export function loadStudyConfig(file: string, sets: string[] = []): StudyConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: cannot read the configuration (${(e as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new Error(`${file}: not valid YAML: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(file, ['(top level): found a non-mapping; allowed: a YAML mapping of keys']);
+  return validateStudy(applyOverrides(raw as Record<string, unknown>, sets), file);
+}
+
+export function foldSpecOf(cfg: StudyConfig): FoldSpec {
+  if (!cfg.folds) throw new Error('folds: missing; a walk-forward study needs folds: { mode, train, test, step }');
+  const test = parseDuration(cfg.folds.test);
+  return {
+    mode: cfg.folds.mode,
+    train: parseDuration(cfg.folds.train),
+    test,
+    step: cfg.folds.step ? parseDuration(cfg.folds.step) : test,
+    partial: cfg.folds.partial,
+  };
+}
+
+export function searchSpecOf(cfg: StudyConfig): SearchSpec {
+  return { method: cfg.search.method, params: cfg.search.params, samples: cfg.search.samples, seed: cfg.search.seed };
+}
+
+/**
+ * A hash of everything that decides the study's results: the validated config minus `workers` and `out`,
+ * plus the size of each data file. A results directory remembers it, so a resume never mixes two studies.
+ */
+export function studyHash(cfg: StudyConfig, resolvedProduct?: unknown): string {
+  const { workers: _w, out: _o, ...rest } = cfg;
+  let dataSize = -1;
+  try {
+    dataSize = statSync(cfg.data.bars).size;
+  } catch {
+    /* reported when the data is loaded */
+  }
+  return createHash('sha256')
+    .update(canonicalJson({ ...rest, resolvedProduct: resolvedProduct ?? null, dataSize }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** JSON with sorted object keys, so the hash does not depend on key order. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) => {
+    if (typeof val === 'bigint') return val.toString();
+    if (val && typeof val === 'object' && !Array.isArray(val) && !ArrayBuffer.isView(val)) {
+      return Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    }
+    return val;
+  });
+}
+
+/** A study with its engine config composed and validated: what every task of the study carries. */
+export interface ResolvedStudy {
+  file: string;
+  cfg: StudyConfig;
+  /** `{ product, ...cfg.backtest }` validated by the engine's schema (src/config/backtest.ts) */
+  engine: BacktestConfig;
+  /** the product's tick in 1e-9 price units, for converting bar prices to ticks */
+  tickUnits: bigint;
+  hash: string;
+}
+
+/**
+ * Compose the engine config: the product (a name under configs/products/, a path, or inline) plus the
+ * study's `backtest` sections (fees, account, risk, execution). Engine errors are re-labelled with the
+ * study key they came from (`backtest.risk.maxContracts`, `product.tickSize`).
+ */
+export function resolveStudy(cfg: StudyConfig, file = '<config>', productsDir = 'configs/products'): ResolvedStudy {
+  let product;
+  try {
+    product = typeof cfg.product === 'string' ? loadProduct(cfg.product, productsDir) : validateProduct(cfg.product, `${file}: product`);
+  } catch (e) {
+    if (e instanceof EngineConfigError) throw new ConfigError(file, e.problems.map((p) => `product.${p}`));
+    throw new ConfigError(file, [`product: found ${JSON.stringify(cfg.product)}; ${(e as Error).message}`]);
+  }
+  let engine: BacktestConfig;
+  try {
+    engine = validateBacktestConfig({ product, ...cfg.backtest }, file);
+  } catch (e) {
+    if (e instanceof EngineConfigError) throw new ConfigError(file, e.problems.map((p) => (p.startsWith('product') ? p : `backtest.${p}`)));
+    throw e;
+  }
+  return { file, cfg, engine, tickUnits: BigInt(engine.product.tickSize), hash: studyHash(cfg, engine) };
+}
+
+// ---- error messages ------------------------------------------------------------------------------------
+
+function valueAt(raw: unknown, p: PropertyKey[]): unknown {
+  let node = raw;
+  for (const k of p) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[k];
+  }
+  return node;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing (missing)';
+  const s = JSON.stringify(v);
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+}
+
+type Issue = z.core.$ZodIssue;
+
+export function describeIssue(issue: Issue, raw: unknown): string {
+  const key = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+  const found = show(valueAt(raw, issue.path));
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${key === '(top level)' ? '' : key + '.'}${issue.keys.join(', ')}: unknown key; allowed keys here: ${allowedKeys(issue.path).join(', ')}`;
+    case 'invalid_value':
+      return `${key}: found ${found}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
+    case 'invalid_type':
+      return `${key}: found ${found}; allowed: ${issue.expected}${issue.message.includes('expected') ? '' : ` (${issue.message})`}`;
+    case 'too_small':
+      return `${key}: found ${found}; allowed: ${issue.origin === 'string' ? 'a non-empty string' : `${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`}`;
+    case 'too_big':
+      return `${key}: found ${found}; allowed: ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return `${key}: found ${found}; allowed: ${issue.message}`;
+    case 'invalid_union':
+      return `${key}: found ${found}; allowed: ${unionHint(issue.path)}`;
+    default:
+      return `${key}: found ${found}; ${issue.message}`;
+  }
+}
+
+function unionHint(p: PropertyKey[]): string {
+  const k = p.map(String);
+  if (k[0] === 'workers') return '"auto" or an integer from 1 to 1024';
+  if (k[0] === 'product') return 'a product name (configs/products/<name>.yaml), a path to a YAML file, or an inline mapping';
+  if (k[0] === 'search' && k[1] === 'params') return 'a list of numbers, or { min, max, step }';
+  return 'one of the documented forms (see docs/walk-forward.md)';
+}
+
+function allowedKeys(p: PropertyKey[]): string[] {
+  let schema: z.ZodType = studySchema;
+  for (const k of p) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(k)] ?? schema;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  let cur: z.ZodType = s;
+  while (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional) cur = cur.unwrap() as z.ZodType;
+  return cur;
+}

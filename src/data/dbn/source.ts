@@ -1,0 +1,80 @@
+// Byte sources for the decoder: a file read in chunks, an in-memory buffer, and zstd decompression
+// of either (fzstd's streaming Decompress, so a compressed day never sits whole in memory).
+// Compression is detected from the first four bytes: zstd frames start 28 b5 2f fd (skippable
+// frames 5x 2a 4d 18), DBN starts "DBN".
+import { open } from 'node:fs/promises';
+import { Decompress } from 'fzstd';
+import { DbnError } from './errors.js';
+
+export const DEFAULT_READ_CHUNK = 1 << 20;
+
+export function isZstd(head: Uint8Array): boolean {
+  if (head.length < 4) return false;
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return true;
+  // skippable frame: magic 0x184D2A50..0x184D2A5F little-endian
+  return (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18;
+}
+
+/** Reads a file in chunks (fresh buffers: the zstd stream may keep references to them). */
+export async function* fileChunks(path: string, chunkSize = DEFAULT_READ_CHUNK): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    for (;;) {
+      const buf = new Uint8Array(chunkSize);
+      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+      if (bytesRead === 0) return;
+      yield bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Splits an in-memory buffer into views (no copy). */
+export function* bufferChunks(bytes: Uint8Array, chunkSize = 64 * DEFAULT_READ_CHUNK): Generator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, Math.min(bytes.length, i + chunkSize));
+}
+
+/** Decompresses a zstd stream given as compressed chunks; yields decompressed blocks. */
+export async function* zstdChunks(
+  compressed: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  file: string,
+): AsyncGenerator<Uint8Array> {
+  const queue: Uint8Array[] = [];
+  let inBytes = 0;
+  let outBytes = 0;
+  let done = false;
+  const d = new Decompress((data, final) => {
+    if (data.length > 0) queue.push(data); // fzstd hands out a fresh array per block
+    outBytes += data.length;
+    if (final) done = true;
+  });
+  const fail = (e: unknown): never => {
+    const msg = e instanceof Error ? e.message : String(e);
+    const truncated = /unexpected EOF/i.test(msg);
+    throw new DbnError(
+      truncated ? 'truncated' : 'zstd',
+      file,
+      outBytes,
+      -1,
+      truncated ? 'a complete zstd stream' : 'valid zstd data',
+      `${msg} (after ${inBytes} compressed bytes)`,
+    );
+  };
+  for await (const chunk of compressed) {
+    try {
+      d.push(chunk);
+    } catch (e) {
+      fail(e);
+    }
+    inBytes += chunk.length;
+    while (queue.length > 0) yield queue.shift()!;
+  }
+  try {
+    d.push(new Uint8Array(0), true);
+  } catch (e) {
+    fail(e);
+  }
+  while (queue.length > 0) yield queue.shift()!;
+  void done;
+}

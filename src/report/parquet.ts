@@ -1,0 +1,34 @@
+// Write an apache-arrow table to a parquet file with parquet-wasm: zstd, 64 Ki-row groups like Databento,
+// and encodings that suit market data: delta for timestamps and integers, byte-stream-split for floats
+// (prices compress several times better than with plain or dictionary encoding).
+import { writeFileSync } from 'node:fs';
+import * as arrow from 'apache-arrow';
+import { Compression, Encoding, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+
+export function parquetBytes(table: arrow.Table): Uint8Array {
+  const wasmTable = WasmTable.fromIPCStream(arrow.tableToIPC(table, 'stream'));
+  let builder = new WriterPropertiesBuilder()
+    .setCompression(Compression.ZSTD)
+    .setMaxRowGroupSize(65_536)
+    .setCreatedBy('contango');
+  for (const field of table.schema.fields) {
+    const t = field.type;
+    if (t instanceof arrow.Float) {
+      builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, Encoding.BYTE_STREAM_SPLIT);
+    } else if (t instanceof arrow.Timestamp || (t instanceof arrow.Int && t.bitWidth >= 32)) {
+      builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, Encoding.DELTA_BINARY_PACKED);
+    }
+  }
+  return writeParquet(wasmTable, builder.build());
+}
+
+export function writeParquetFile(file: string, table: arrow.Table): number {
+  const bytes = parquetBytes(table);
+  writeFileSync(file, bytes);
+  return bytes.length;
+}
+
+/** A timestamp[ns, UTC] vector from ns since epoch. */
+export function timestampNs(ts: BigInt64Array): arrow.Vector {
+  return arrow.makeVector({ type: new arrow.TimestampNanosecond('UTC'), data: ts });
+}

@@ -1,0 +1,194 @@
+// The results directory of a study or a backtest:
+//   metrics.json   deterministic: the same study gives the same bytes whatever the worker count
+//   folds.json     fold windows, every parameter set's in-sample metrics, the choice per fold
+//   trades.parquet out-of-sample trades (fold, symbol, side, times, quantity, prices, pnl, fees)
+//   equity.parquet the (stitched) equity curve with drawdown and fold
+//   report.html    offline report
+//   run.json       what ran: config hash, data files, workers, durations (not deterministic)
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import type { Metrics, Trade } from '../backtest/api.js';
+import { isoFromNs } from '../walkforward/duration.js';
+import type { StudyOutcome } from '../walkforward/runner.js';
+import { renderReport, type ReportFold } from './html.js';
+import { timestampNs, writeParquetFile } from './parquet.js';
+
+/** JSON with a fixed layout: 2-space indent, non-finite numbers as strings, bigints as decimal strings. */
+export function stableJson(v: unknown): string {
+  return (
+    JSON.stringify(
+      v,
+      (_k, val: unknown) => {
+        if (typeof val === 'bigint') return val.toString();
+        if (typeof val === 'number' && !Number.isFinite(val)) return String(val);
+        return val;
+      },
+      2,
+    ) + '\n'
+  );
+}
+
+export interface TradeRow extends Trade {
+  fold: number;
+}
+
+export function tradesTable(trades: TradeRow[], tickSize: number): arrow.Table {
+  const n = trades.length;
+  const col = <T>(f: (t: TradeRow) => T) => trades.map(f);
+  return new arrow.Table({
+    fold: arrow.makeVector(Int32Array.from(col((t) => t.fold))),
+    symbol: arrow.vectorFromArray(col((t) => t.symbol), new arrow.Utf8()),
+    side: arrow.makeVector(Int8Array.from(col((t) => t.side))),
+    entry_ts: timestampNs(BigInt64Array.from(col((t) => t.entryTs))),
+    exit_ts: timestampNs(BigInt64Array.from(col((t) => t.exitTs))),
+    qty: arrow.makeVector(Float64Array.from(col((t) => t.qty))),
+    entry_price_ticks: arrow.makeVector(Float64Array.from(col((t) => t.entryPrice))),
+    exit_price_ticks: arrow.makeVector(Float64Array.from(col((t) => t.exitPrice))),
+    entry_price: arrow.makeVector(Float64Array.from(col((t) => (t.entryPrice * tickSize) / 1e9))),
+    exit_price: arrow.makeVector(Float64Array.from(col((t) => (t.exitPrice * tickSize) / 1e9))),
+    // money: micro-units of the account currency (docs/scales.md), exact integers
+    pnl_micro: arrow.makeVector(Float64Array.from(col((t) => t.pnl))),
+    fees_micro: arrow.makeVector(Float64Array.from(col((t) => t.fees))),
+    ...(n && trades.some((t) => t.funding !== undefined) ? { funding_micro: arrow.makeVector(Float64Array.from(col((t) => t.funding ?? 0))) } : {}),
+  });
+}
+
+export function equityTable(ts: BigInt64Array, equity: Float64Array, drawdown: Float64Array, fold?: Int32Array): arrow.Table {
+  return new arrow.Table({
+    ts_event: timestampNs(ts),
+    equity_micro: arrow.makeVector(equity),
+    drawdown: arrow.makeVector(drawdown),
+    ...(fold ? { fold: arrow.makeVector(fold) } : {}),
+  });
+}
+
+export function drawdownOf(equity: Float64Array): Float64Array {
+  const dd = new Float64Array(equity.length);
+  let peak = -Infinity;
+  for (let i = 0; i < equity.length; i++) {
+    peak = Math.max(peak, equity[i]!);
+    dd[i] = peak > 0 ? equity[i]! / peak - 1 : 0;
+  }
+  return dd;
+}
+
+const msOf = (ts: BigInt64Array) => Array.from(ts, (t) => Number(t / 1_000_000n));
+
+export interface StudyWriteInput {
+  outDir: string;
+  name: string;
+  hash: string;
+  objective: { metric: string; direction: string; minTrades: number };
+  tickSize: number;
+  outcome: StudyOutcome;
+  run: Record<string, unknown>;
+}
+
+/** Write metrics.json, folds.json, trades.parquet, equity.parquet, report.html and run.json. */
+export function writeStudyResults(w: StudyWriteInput): string[] {
+  const { outcome } = w;
+  const foldsOut = outcome.folds.map((f) => ({
+    fold: f.fold.index,
+    trainStart: isoFromNs(f.fold.trainStart),
+    trainEnd: isoFromNs(f.fold.trainEnd),
+    testStart: isoFromNs(f.fold.testStart),
+    testEnd: isoFromNs(f.fold.testEnd),
+    window: { trainStartNs: f.fold.trainStart, trainEndNs: f.fold.trainEnd, testStartNs: f.fold.testStart, testEndNs: f.fold.testEnd },
+    paramIndex: f.chosen?.paramIndex ?? null,
+    params: f.chosen?.params ?? null,
+    inSampleObjective: f.chosen?.score ?? null,
+    outOfSample: f.oos?.metrics ?? null,
+    note: f.note ?? null,
+  }));
+  const failures = outcome.failures.map((r) => ({ id: r.id, fold: r.fold, phase: r.phase, paramIndex: r.paramIndex, params: r.params, error: r.error ?? '' }));
+  const metrics = {
+    study: w.name,
+    configHash: w.hash,
+    objective: w.objective,
+    outOfSample: outcome.stitched.metrics,
+    folds: foldsOut.map(({ window: _w, ...rest }) => rest),
+    failures,
+  };
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    writeFileSync(path.join(w.outDir, name), text);
+    files.push(name);
+  };
+  put('metrics.json', stableJson(metrics));
+  put(
+    'folds.json',
+    stableJson({
+      parameterSets: outcome.params,
+      folds: foldsOut.map((f, k) => ({ ...f, inSample: outcome.folds[k]!.inSample.map((m) => m ?? null) })),
+    }),
+  );
+  const trades: TradeRow[] = outcome.oosFolds.flatMap((f) => f.trades.map((t) => ({ ...t, fold: f.fold })));
+  writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(trades, w.tickSize));
+  files.push('trades.parquet');
+  const s = outcome.stitched;
+  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(s.ts, s.equity, s.drawdown, s.fold));
+  files.push('equity.parquet');
+  const key = w.objective.metric as keyof Metrics;
+  const reportFolds: ReportFold[] = foldsOut.map((f) => ({
+    index: f.fold,
+    trainStart: f.trainStart,
+    trainEnd: f.trainEnd,
+    testStart: f.testStart,
+    testEnd: f.testEnd,
+    params: f.params ?? undefined,
+    paramIndex: f.paramIndex ?? undefined,
+    inSampleObjective: f.inSampleObjective ?? undefined,
+    oos: f.outOfSample ?? undefined,
+    note: f.note ?? undefined,
+  }));
+  put(
+    'report.html',
+    renderReport({
+      title: `Walk-forward study: ${w.name}`,
+      subtitle: `${outcome.folds.length} folds × ${outcome.params.length} parameter sets · objective ${w.objective.direction} ${w.objective.metric} · config ${w.hash}`,
+      metrics: s.metrics,
+      objectiveName: w.objective.metric,
+      equity: { x: msOf(s.ts), y: Array.from(s.equity) },
+      drawdown: { x: msOf(s.ts), y: Array.from(s.drawdown) },
+      foldStarts: outcome.folds.map((f) => Number(f.fold.testStart / 1_000_000n)),
+      folds: reportFolds,
+      grid: { params: outcome.params, values: outcome.folds.map((f) => f.inSample.map((m) => (m ? (m[key] as number) : undefined))) },
+      failures,
+      run: Object.fromEntries(Object.entries(w.run).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+    }),
+  );
+  put('run.json', stableJson(w.run));
+  return files;
+}
+
+export interface BacktestWriteInput {
+  outDir: string;
+  name: string;
+  hash: string;
+  tickSize: number;
+  metrics: Metrics;
+  equity: { ts: BigInt64Array; equity: Float64Array };
+  trades: Trade[];
+  run: Record<string, unknown>;
+}
+
+export function writeBacktestResults(w: BacktestWriteInput): string[] {
+  const dd = drawdownOf(w.equity.equity);
+  writeFileSync(path.join(w.outDir, 'metrics.json'), stableJson({ backtest: w.name, configHash: w.hash, metrics: w.metrics }));
+  writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(w.trades.map((t) => ({ ...t, fold: 0 })), w.tickSize));
+  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(w.equity.ts, w.equity.equity, dd));
+  writeFileSync(
+    path.join(w.outDir, 'report.html'),
+    renderReport({
+      title: `Backtest: ${w.name}`,
+      subtitle: `config ${w.hash}`,
+      metrics: w.metrics,
+      equity: { x: msOf(w.equity.ts), y: Array.from(w.equity.equity) },
+      drawdown: { x: msOf(w.equity.ts), y: Array.from(dd) },
+      run: Object.fromEntries(Object.entries(w.run).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+    }),
+  );
+  writeFileSync(path.join(w.outDir, 'run.json'), stableJson(w.run));
+  return ['metrics.json', 'trades.parquet', 'equity.parquet', 'report.html', 'run.json'];
+}

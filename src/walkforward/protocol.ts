@@ -1,0 +1,39 @@
+// What crosses between the study runner (main thread) and a backtest worker. Plain structured-cloneable
+// data; the worker returns large typed arrays as transferables, so equity curves move rather than copy.
+import type { BacktestTask, Metrics, Trade } from '../backtest/api.js';
+
+export interface DataSpec {
+  /** bar file (DBN ohlcv or Databento-layout parquet); the worker loads it once and keeps it */
+  bars: string;
+  symbol?: string;
+  /** instrument tick in 1e-9 price units */
+  tickUnits: bigint;
+}
+
+export interface WorkerRequest {
+  /** task id, e.g. "is:f3:p12" or "oos:f3" */
+  id: string;
+  task: BacktestTask;
+  data: DataSpec;
+  /** module (file URL or path) exporting runBacktest(task, bars); defaults to the engine in src/backtest */
+  runner?: string;
+  /** in-sample tasks only need metrics; out-of-sample tasks also return the equity curve and trades */
+  want: 'metrics' | 'full';
+  /** attempt number (1, 2): lets fault-injection runners in tests fail only the first time */
+  attempt: number;
+}
+
+export interface WorkerResponse {
+  id: string;
+  metrics: Metrics;
+  equity?: { ts: BigInt64Array; equity: Float64Array };
+  trades?: Trade[];
+  /** time inside runBacktest, and time spent loading data when this task had to (first task of a worker) */
+  runMs: number;
+  loadMs: number;
+  bars: number;
+  threadId: number;
+}
+
+/** The function a runner module exports (the engine's runBacktest matches it). */
+export type RunBacktest = (task: BacktestTask, bars: import('../backtest/api.js').BarSeries) => import('../backtest/api.js').BacktestResult | Promise<import('../backtest/api.js').BacktestResult>;

@@ -1,0 +1,125 @@
+// The results directory as the study's journal: study.json pins which study it holds (config hash), and
+// tasks.jsonl gets one line per finished task, appended the moment the task finishes. An interrupted
+// study (Ctrl-C, a kill, a crash) resumes by skipping every task with a line; a torn last line is ignored.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as arrow from 'apache-arrow';
+import type { Metrics, Trade } from '../backtest/api.js';
+
+export interface TaskRecord {
+  id: string;
+  fold: number;
+  phase: 'is' | 'oos';
+  paramIndex: number;
+  params: Record<string, number>;
+  status: 'ok' | 'failed';
+  metrics?: Metrics;
+  /** out-of-sample tasks: trades (timestamps as decimal strings) and the equity file under oos/ */
+  trades?: JsonTrade[];
+  equityFile?: string;
+  error?: string;
+  attempts: number;
+  runMs: number;
+}
+
+export type JsonTrade = Omit<Trade, 'entryTs' | 'exitTs'> & { entryTs: string; exitTs: string };
+
+export const toJsonTrade = (t: Trade): JsonTrade => ({ ...t, entryTs: t.entryTs.toString(), exitTs: t.exitTs.toString() });
+export const fromJsonTrade = (t: JsonTrade): Trade => ({ ...t, entryTs: BigInt(t.entryTs), exitTs: BigInt(t.exitTs) });
+
+export interface StudyStamp {
+  name: string;
+  hash: string;
+  created: string;
+}
+
+export class ResultsJournal {
+  readonly tasksFile: string;
+  readonly oosDir: string;
+
+  constructor(readonly dir: string) {
+    this.tasksFile = path.join(dir, 'tasks.jsonl');
+    this.oosDir = path.join(dir, 'oos');
+  }
+
+  /**
+   * Open the directory for a study: a new directory is stamped with the hash; an existing one must hold the
+   * same study (or `fresh` wipes the journal). Returns the finished tasks to skip.
+   */
+  open(stamp: StudyStamp, fresh: boolean): Map<string, TaskRecord> {
+    mkdirSync(this.dir, { recursive: true });
+    const stampFile = path.join(this.dir, 'study.json');
+    if (fresh) {
+      rmSync(this.tasksFile, { force: true });
+      rmSync(this.oosDir, { recursive: true, force: true });
+    } else if (existsSync(stampFile)) {
+      const old = JSON.parse(readFileSync(stampFile, 'utf8')) as StudyStamp;
+      if (old.hash !== stamp.hash) {
+        throw new Error(
+          `${this.dir} holds results of another study (${old.name}, config hash ${old.hash}; this one is ${stamp.hash}). ` +
+            'Use another --out directory, or --fresh to discard those results.',
+        );
+      }
+    }
+    if (fresh || !existsSync(stampFile)) writeFileSync(stampFile, JSON.stringify(stamp, null, 2) + '\n');
+    mkdirSync(this.oosDir, { recursive: true });
+    return this.readDone();
+  }
+
+  /** Finished tasks by id. Failed tasks are not "done": a resumed study tries them again. */
+  readDone(): Map<string, TaskRecord> {
+    const done = new Map<string, TaskRecord>();
+    if (!existsSync(this.tasksFile)) return done;
+    const lines = readFileSync(this.tasksFile, 'utf8').split('\n');
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let rec: TaskRecord;
+      try {
+        rec = JSON.parse(line) as TaskRecord;
+      } catch {
+        continue; // torn line from a kill mid-write: that task runs again
+      }
+      if (rec.status !== 'ok') continue;
+      if (rec.equityFile && !existsSync(path.join(this.dir, rec.equityFile))) continue;
+      done.set(rec.id, rec);
+    }
+    return done;
+  }
+
+  /** One line per task, synchronously: when this returns the record survives a kill. */
+  append(rec: TaskRecord): void {
+    appendFileSync(this.tasksFile, JSON.stringify(rec) + '\n');
+  }
+
+  /** Out-of-sample equity of one fold as an Arrow IPC file (exact ns timestamps, float equity). */
+  writeEquity(fold: number, ts: BigInt64Array, equity: Float64Array): string {
+    const rel = path.join('oos', `fold-${String(fold).padStart(3, '0')}.arrow`);
+    const file = path.join(this.dir, rel);
+    const table = new arrow.Table({
+      ts: arrow.makeVector({ type: new arrow.TimestampNanosecond('UTC'), data: ts }),
+      equity: arrow.makeVector(equity),
+    });
+    writeFileSync(file + '.tmp', arrow.tableToIPC(table, 'file'));
+    renameSync(file + '.tmp', file); // the line in tasks.jsonl is written after: it never points at a half file
+    return rel;
+  }
+
+  readEquity(rel: string): { ts: BigInt64Array; equity: Float64Array } {
+    const table = arrow.tableFromIPC(readFileSync(path.join(this.dir, rel)));
+    const tsV = table.getChild('ts')!;
+    const eqV = table.getChild('equity')!;
+    const ts = new BigInt64Array(table.numRows);
+    const equity = new Float64Array(table.numRows);
+    let o = 0;
+    for (const d of tsV.data) {
+      ts.set(d.values as BigInt64Array, o);
+      o += d.length;
+    }
+    o = 0;
+    for (const d of eqV.data) {
+      equity.set(d.values as Float64Array, o);
+      o += d.length;
+    }
+    return { ts, equity };
+  }
+}

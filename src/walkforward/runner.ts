@@ -1,0 +1,263 @@
+// The walk-forward study: folds × parameter sets of in-sample backtests, then one out-of-sample backtest
+// per fold with the set its in-sample window chose, fanned out over the Piscina pool.
+//
+// Order and determinism: tasks are identified by (fold, phase, param index); results are stored by that
+// key and everything written is ordered by it, never by completion order. A fold's out-of-sample task is
+// queued ahead of remaining in-sample work as soon as its fold's in-sample results are all in, which
+// keeps every worker busy to the end.
+//
+// Failures: a task that throws, or whose worker dies, runs once more; if it fails again it is recorded
+// (fold, phase, parameters, error) in tasks.jsonl and in the results, and the study goes on. Every
+// finished task is journaled as it finishes, so an interrupted study resumes where it stopped.
+import { performance } from 'node:perf_hooks';
+import type { BacktestTask, BarSeries, Metrics } from '../backtest/api.js';
+import type { ResolvedStudy } from '../config/study.js';
+import { foldSpecOf, searchSpecOf } from '../config/study.js';
+import { makeFolds, type Fold } from './folds.js';
+import { BacktestPool } from './pool.js';
+import type { DataSpec, WorkerRequest, WorkerResponse } from './protocol.js';
+import { fromJsonTrade, ResultsJournal, toJsonTrade, type TaskRecord } from './resume.js';
+import { candidates } from './search.js';
+import { chooseBest, type Objective } from './select.js';
+import { initialCapitalOf, stitch, type FoldEquity, type Stitched } from './stitch.js';
+
+export interface StudyRunOptions {
+  study: ResolvedStudy;
+  /** bars loaded in the main thread: only their time range is used here (folds) */
+  range: { start: bigint; end: bigint };
+  outDir: string;
+  workers: number;
+  /** discard an existing journal in outDir instead of resuming it */
+  fresh?: boolean;
+  /** a module exporting runBacktest (tests inject faults with it); default: the engine */
+  runner?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: StudyProgress) => void;
+  /** pool to use instead of creating one (benchmarks reuse a warm pool) */
+  pool?: BacktestPool;
+}
+
+export interface StudyProgress {
+  done: number;
+  total: number;
+  resumed: number;
+  failed: number;
+  retried: number;
+  last?: TaskRecord;
+}
+
+export interface FoldOutcome {
+  fold: Fold;
+  /** in-sample metrics per parameter index (undefined: the task failed) */
+  inSample: (Metrics | undefined)[];
+  chosen?: { paramIndex: number; params: Record<string, number>; score: number };
+  oos?: { metrics: Metrics; equityFile: string };
+  /** why there is no out-of-sample result, when there is none */
+  note?: string;
+}
+
+export interface StudyOutcome {
+  folds: FoldOutcome[];
+  params: Record<string, number>[];
+  stitched: Stitched;
+  oosFolds: FoldEquity[];
+  failures: TaskRecord[];
+  stats: { tasks: number; executed: number; resumed: number; retried: number; failed: number; wallMs: number; taskMs: number };
+}
+
+export class StudyInterrupted extends Error {
+  constructor(readonly done: number, readonly total: number, readonly outDir: string) {
+    super(`study interrupted after ${done} of ${total} tasks; run the same command again to resume from ${outDir}`);
+    this.name = 'StudyInterrupted';
+  }
+}
+
+interface Pending {
+  id: string;
+  fold: number;
+  phase: 'is' | 'oos';
+  paramIndex: number;
+  params: Record<string, number>;
+  attempt: number;
+}
+
+const isId = (fold: number, p: number) => `is:f${fold}:p${p}`;
+const oosId = (fold: number) => `oos:f${fold}`;
+
+export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcome> {
+  const t0 = performance.now();
+  const { study } = opts;
+  const cfg = study.cfg;
+  const folds = makeFolds(opts.range.start, opts.range.end, foldSpecOf(cfg));
+  const sets = candidates(searchSpecOf(cfg));
+  const objective: Objective = cfg.objective;
+  const journal = new ResultsJournal(opts.outDir);
+  const done = opts.fresh
+    ? journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, true)
+    : journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, false);
+  const data: DataSpec = { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits };
+
+  const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
+  const isPending = folds.map(() => sets.length);
+  const oosResults: (TaskRecord | undefined)[] = new Array(folds.length);
+  const failures: TaskRecord[] = [];
+  const total = folds.length * (sets.length + 1);
+  const progress: StudyProgress = { done: 0, total, resumed: 0, failed: 0, retried: 0 };
+  let executed = 0;
+  let taskMs = 0;
+
+  const queue: Pending[] = [];
+  const mkTask = (p: Pending): BacktestTask => {
+    const f = folds[p.fold]!;
+    return {
+      config: study.engine,
+      strategy: cfg.strategy.name,
+      params: { ...cfg.strategy.params, ...p.params },
+      startNs: p.phase === 'is' ? f.trainStart : f.testStart,
+      endNs: p.phase === 'is' ? f.trainEnd : f.testEnd,
+      fold: p.fold,
+      phase: p.phase,
+    };
+  };
+
+  // A fold whose in-sample results are all in (done or failed) gets its out-of-sample task.
+  const foldReady = (k: number): void => {
+    const ins = isResults[k]!.map((r) => (r?.status === 'ok' ? r.metrics : undefined));
+    const best = chooseBest(ins, objective);
+    if (!best) return; // reported in the outcome: no eligible parameter set
+    const prior = done.get(oosId(k));
+    if (prior && prior.paramIndex === best.paramIndex) {
+      oosResults[k] = prior;
+      progress.done++;
+      progress.resumed++;
+      return;
+    }
+    if (prior) done.delete(oosId(k)); // the choice changed (a failed IS task succeeded on resume): rerun
+    queue.unshift({ id: oosId(k), fold: k, phase: 'oos', paramIndex: best.paramIndex, params: sets[best.paramIndex]!, attempt: 1 });
+  };
+
+  const settleIs = (k: number, p: number, rec: TaskRecord): void => {
+    isResults[k]![p] = rec;
+    if (--isPending[k]! === 0) foldReady(k);
+  };
+
+  // Seed: resumed in-sample results first, then the missing ones in (fold, param) order.
+  for (let k = 0; k < folds.length; k++) {
+    for (let p = 0; p < sets.length; p++) {
+      const prior = done.get(isId(k, p));
+      if (prior) {
+        progress.done++;
+        progress.resumed++;
+        settleIs(k, p, prior);
+      } else queue.push({ id: isId(k, p), fold: k, phase: 'is', paramIndex: p, params: sets[p]!, attempt: 1 });
+    }
+  }
+  // folds with nothing to choose from still count their OOS slot as finished
+  const finishedWithoutOos = () => folds.filter((_, k) => isPending[k] === 0 && !oosResults[k] && !queue.some((q) => q.id === oosId(k))).length;
+
+  const pool = opts.pool ?? new BacktestPool(opts.workers);
+  const inFlight = new Set<Promise<void>>();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) controller.abort(opts.signal.reason);
+
+  const runOne = async (p: Pending): Promise<void> => {
+    const req: WorkerRequest = { id: p.id, task: mkTask(p), data, runner: opts.runner, want: p.phase === 'oos' ? 'full' : 'metrics', attempt: p.attempt };
+    let res: WorkerResponse;
+    try {
+      res = await pool.run(req, controller.signal);
+    } catch (e) {
+      if (controller.signal.aborted) return;
+      const message = e instanceof Error ? e.message : String(e);
+      if (p.attempt < 2) {
+        progress.retried++;
+        queue.unshift({ ...p, attempt: p.attempt + 1 });
+        return;
+      }
+      const rec: TaskRecord = { id: p.id, fold: p.fold, phase: p.phase, paramIndex: p.paramIndex, params: p.params, status: 'failed', error: message, attempts: p.attempt, runMs: 0 };
+      journal.append(rec);
+      failures.push(rec);
+      progress.failed++;
+      progress.done++;
+      if (p.phase === 'is') settleIs(p.fold, p.paramIndex, rec);
+      else oosResults[p.fold] = rec;
+      opts.onProgress?.({ ...progress, last: rec });
+      return;
+    }
+    executed++;
+    taskMs += res.runMs;
+    const rec: TaskRecord = { id: p.id, fold: p.fold, phase: p.phase, paramIndex: p.paramIndex, params: p.params, status: 'ok', metrics: res.metrics, attempts: p.attempt, runMs: Math.round(res.runMs) };
+    if (p.phase === 'oos' && res.equity) {
+      rec.equityFile = journal.writeEquity(p.fold, res.equity.ts, res.equity.equity);
+      rec.trades = (res.trades ?? []).map(toJsonTrade);
+    }
+    journal.append(rec);
+    progress.done++;
+    if (p.phase === 'is') settleIs(p.fold, p.paramIndex, rec);
+    else oosResults[p.fold] = rec;
+    opts.onProgress?.({ ...progress, last: rec });
+  };
+
+  // Keep two tasks per worker in flight: the next one is queued in the pool while the current runs.
+  const limit = Math.max(1, pool.size * 2);
+  const abortedP = aborted(controller.signal);
+  try {
+    opts.onProgress?.({ ...progress });
+    while (!controller.signal.aborted) {
+      while (queue.length && inFlight.size < limit) {
+        const p = queue.shift()!;
+        const pr: Promise<void> = runOne(p).finally(() => inFlight.delete(pr));
+        inFlight.add(pr);
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race([...inFlight, abortedP]);
+    }
+    await Promise.allSettled([...inFlight]);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (!opts.pool) await pool.close();
+  }
+  if (controller.signal.aborted) throw new StudyInterrupted(progress.done, total, opts.outDir);
+  progress.done += finishedWithoutOos();
+
+  // Assemble in (fold, param index) order.
+  const outcomes: FoldOutcome[] = [];
+  const oosFolds: FoldEquity[] = [];
+  for (let k = 0; k < folds.length; k++) {
+    const inSample = isResults[k]!.map((r) => (r?.status === 'ok' ? r.metrics : undefined));
+    const best = chooseBest(inSample, objective);
+    const o: FoldOutcome = { fold: folds[k]!, inSample };
+    if (!best) o.note = `no eligible parameter set in sample (objective ${objective.metric}, minTrades ${objective.minTrades})`;
+    else o.chosen = { paramIndex: best.paramIndex, params: sets[best.paramIndex]!, score: best.score };
+    const oos = oosResults[k];
+    if (oos?.status === 'ok' && oos.metrics && oos.equityFile) {
+      o.oos = { metrics: oos.metrics, equityFile: oos.equityFile };
+      const eq = journal.readEquity(oos.equityFile);
+      oosFolds.push({ fold: k, ts: eq.ts, equity: eq.equity, initial: initialCapitalOf(eq.equity, oos.metrics), metrics: oos.metrics, trades: (oos.trades ?? []).map(fromJsonTrade) });
+    } else if (oos?.status === 'failed') o.note = `out-of-sample backtest failed twice: ${oos.error}`;
+    outcomes.push(o);
+  }
+  // money is in micro-units (docs/scales.md); the config's initial capital is in currency units
+  const capital = oosFolds[0]?.initial ?? Number(study.engine.account.initialCapital) * 1e6;
+  return {
+    folds: outcomes,
+    params: sets,
+    stitched: stitch(oosFolds, capital),
+    oosFolds,
+    failures: failures.sort((a, b) => a.fold - b.fold || (a.phase === b.phase ? 0 : a.phase === 'is' ? -1 : 1) || a.paramIndex - b.paramIndex),
+    stats: { tasks: total, executed, resumed: progress.resumed, retried: progress.retried, failed: progress.failed, wallMs: performance.now() - t0, taskMs },
+  };
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** The data range folds are laid over: first bar to the end of the last bar. */
+export function rangeOf(bars: BarSeries): { start: bigint; end: bigint } {
+  return { start: bars.ts[0]!, end: bars.ts[bars.ts.length - 1]! + BigInt(bars.barNs) };
+}

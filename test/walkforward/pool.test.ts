@@ -1,0 +1,114 @@
+// The study over a real Piscina pool (needs `npm run build:ts`: the worker runs from dist/workers/).
+// The engine is replaced by a small deterministic runner with fault injection (fixtures/toy-runner.mjs).
+import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runStudyCommand } from '../../src/walkforward/index.js';
+import { StudyInterrupted } from '../../src/walkforward/runner.js';
+import { tmpDir, TOY_RUNNER, writeSampleBars, writeStudy } from './helpers.js';
+
+let dir: string;
+let bars: string;
+
+beforeAll(() => {
+  dir = tmpDir();
+  bars = writeSampleBars(dir);
+  process.env.CONTANGO_TEST_MARKERS = dir;
+});
+
+const run = (config: string, out: string, workers: number, extra: Partial<Parameters<typeof runStudyCommand>[0]> = {}) =>
+  runStudyCommand({ config, out, workers, runner: TOY_RUNNER, progress: 'silent', ...extra });
+
+describe('walk-forward over the pool', () => {
+  it('gives byte-identical metrics.json and folds.json with 1 and 2 workers', async () => {
+    const cfg = writeStudy(dir, bars);
+    const a = await run(cfg, path.join(dir, 'w1'), 1);
+    const b = await run(cfg, path.join(dir, 'w2'), 2);
+    expect(a.outcome.folds.length).toBeGreaterThanOrEqual(3);
+    expect(a.outcome.stats.executed).toBe(a.outcome.folds.length * 7);
+    for (const f of ['metrics.json', 'folds.json']) {
+      const x = readFileSync(path.join(a.outDir, f));
+      expect(x.equals(readFileSync(path.join(b.outDir, f))), f).toBe(true);
+    }
+    const m = JSON.parse(readFileSync(path.join(a.outDir, 'metrics.json'), 'utf8'));
+    expect(m.folds.every((f: { params: unknown }) => f.params !== null)).toBe(true);
+    for (const f of ['trades.parquet', 'equity.parquet', 'report.html', 'run.json']) expect(existsSync(path.join(a.outDir, f)), f).toBe(true);
+  });
+
+  it('retries a failing task once, then succeeds', async () => {
+    const cfg = writeStudy(dir, bars, { name: 'retry', strategy: { name: 'toy', params: { failOnce: 1 } } });
+    const r = await run(cfg, path.join(dir, 'retry'), 2);
+    expect(r.outcome.failures).toEqual([]);
+    expect(r.outcome.stats.retried).toBe(r.outcome.stats.tasks); // every task failed once
+    expect(r.outcome.stats.executed).toBe(r.outcome.stats.tasks);
+  });
+
+  it('reports a task that fails twice with its fold and parameters, and keeps the rest', async () => {
+    // slow=40 always fails: half of the grid fails in every fold, the other half still picks a winner
+    const cfg = writeStudy(dir, bars, { name: 'failing', search: { method: 'grid', params: { fast: [3, 5], slow: [20, 40] } } });
+    const failing = path.join(dir, 'fail-runner.mjs');
+    writeFileSync(
+      failing,
+      `import { runBacktest as toy } from ${JSON.stringify(TOY_RUNNER)};\n` +
+        `export function runBacktest(task, bars) { if (task.params.slow === 40 && task.phase === 'is') throw new Error('boom at slow=40'); return toy(task, bars); }\n`,
+    );
+    const r = await run(cfg, path.join(dir, 'failing'), 2, { runner: new URL(`file://${failing}`).href });
+    const nf = r.outcome.folds.length;
+    expect(r.outcome.failures.length).toBe(nf * 2);
+    expect(r.outcome.stats.retried).toBe(nf * 2);
+    for (const f of r.outcome.failures) {
+      expect(f.params.slow).toBe(40);
+      expect(f.error).toContain('boom at slow=40');
+      expect(f.attempts).toBe(2);
+    }
+    expect(r.outcome.folds.every((f) => f.chosen?.params.slow === 20 && f.oos)).toBe(true);
+    const m = JSON.parse(readFileSync(path.join(r.outDir, 'metrics.json'), 'utf8'));
+    expect(m.failures).toHaveLength(nf * 2);
+    expect(m.failures[0]).toMatchObject({ fold: 0, phase: 'is', params: { fast: 3, slow: 40 } });
+    expect(readFileSync(path.join(r.outDir, 'report.html'), 'utf8')).toContain('boom at slow=40');
+  });
+
+  it('survives a crashed worker: retried once, then reported', async () => {
+    const cfg = writeStudy(dir, bars, { name: 'crash', search: { method: 'grid', params: { fast: [3, 5], crash: [0, 1] } } });
+    const r = await run(cfg, path.join(dir, 'crash'), 2);
+    const nf = r.outcome.folds.length;
+    expect(r.outcome.failures.length).toBe(nf);
+    expect(r.outcome.failures.every((f) => f.params.crash === 1 && f.attempts === 2)).toBe(true);
+    expect(r.outcome.folds.every((f) => f.oos && f.chosen?.params.crash === 0)).toBe(true);
+  });
+
+  it('resumes an interrupted study and ends with the same metrics', async () => {
+    const cfg = writeStudy(dir, bars, { name: 'resume', strategy: { name: 'toy', params: { spinMs: 5 } } });
+    const full = await run(cfg, path.join(dir, 'resume-full'), 2);
+    const out = path.join(dir, 'resume');
+    const ac = new AbortController();
+    let seen = 0;
+    const first = runStudyCommand({
+      config: cfg, out, workers: 2, runner: TOY_RUNNER, progress: 'silent', signal: ac.signal,
+    });
+    // abort after a handful of tasks have been journaled
+    const timer = setInterval(() => {
+      const f = path.join(out, 'tasks.jsonl');
+      seen = existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0;
+      if (seen >= 8) ac.abort();
+    }, 2);
+    await expect(first).rejects.toBeInstanceOf(StudyInterrupted);
+    clearInterval(timer);
+    const journaled = readFileSync(path.join(out, 'tasks.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    expect(journaled).toBeGreaterThanOrEqual(8);
+    expect(journaled).toBeLessThan(full.outcome.stats.tasks);
+    appendFileSync(path.join(out, 'tasks.jsonl'), '{"id":"is:f9:p0","fold":9,"pha'); // a torn last line
+    const resumed = await run(cfg, out, 2);
+    expect(resumed.outcome.stats.resumed).toBe(journaled);
+    expect(resumed.outcome.stats.executed).toBe(full.outcome.stats.tasks - journaled);
+    expect(readFileSync(path.join(out, 'metrics.json')).equals(readFileSync(path.join(full.outDir, 'metrics.json')))).toBe(true);
+    expect(readdirSync(path.join(out, 'oos')).length).toBe(full.outcome.folds.length);
+  });
+
+  it('refuses to resume into a directory that holds another study', async () => {
+    const a = writeStudy(dir, bars, { name: 'one' });
+    await run(a, path.join(dir, 'shared'), 1);
+    const b = writeStudy(dir, bars, { name: 'two' });
+    await expect(run(b, path.join(dir, 'shared'), 1)).rejects.toThrow(/holds results of another study/);
+  });
+});

@@ -63,7 +63,7 @@ export default async function runTask(req: WorkerRequest) {
   let bars = barsCache.get(key);
   if (!bars) {
     const t0 = performance.now();
-    bars = loadBars(req.data.bars, { tickUnits: req.data.tickUnits, symbol: req.data.symbol });
+    bars = loadBars(req.data.bars, { tickUnits: req.data.tickUnits, symbol: req.data.symbol, cache: req.data.cache });
     barsCache.set(key, bars);
     bars.catch(() => barsCache.delete(key));
     await bars;

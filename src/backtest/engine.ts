@@ -373,7 +373,7 @@ export class L2Engine implements StrategyContext, Cursor {
     const reducing = pos.qty !== 0 && Math.sign(pos.qty) !== side ? Math.min(qty, Math.abs(pos.qty)) : 0;
     const want = qty - reducing;
     let increase = 0;
-    if (want > 0) increase = this.risk.allowedIncrease(pos, want, price);
+    if (want > 0) increase = this.risk.allowedIncrease(pos, want, price, Math.abs(pos.qty) - reducing);
     const refused = want > increase ? want - increase : 0;
     const fillQty = reducing + increase;
     const f = this.fill;

@@ -30,6 +30,7 @@ export function computeMetrics(m: MetricInputs): Metrics {
   // first pass: mean return, downside, drawdown
   let peak = m.initialEquity;
   let peakIdx = 0;
+  let under = false;
   let maxDd = 0;
   let maxDur = 0;
   for (let i = 0; i < n; i++) {
@@ -42,15 +43,17 @@ export function computeMetrics(m: MetricInputs): Metrics {
     prev = e;
     if (e >= peak) {
       // a drawdown ends (recovered to the old peak): its duration runs from the peak bar to this bar
-      if (i > peakIdx + 1) maxDur = Math.max(maxDur, Number(m.ts[i]! - m.ts[peakIdx]!));
+      if (under) maxDur = Math.max(maxDur, Number(m.ts[i]! - m.ts[peakIdx]!));
+      under = false;
       peak = e;
       peakIdx = i;
     } else {
+      under = true;
       const dd = 1 - e / peak;
       if (dd > maxDd) maxDd = dd;
     }
   }
-  if (n > 0 && peakIdx < n - 1) maxDur = Math.max(maxDur, Number(m.ts[n - 1]! - m.ts[peakIdx]!));
+  if (under) maxDur = Math.max(maxDur, Number(m.ts[n - 1]! - m.ts[peakIdx]!));
   const mean = n > 0 ? sum / n : 0;
   // second pass: sample variance around the mean
   let v = 0;

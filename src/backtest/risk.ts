@@ -133,14 +133,14 @@ export class RiskGuard {
    * The largest increase of |position| (lots) that passes every fill-time limit, out of `want` requested,
    * after volatility targeting. Margin and exposure are checked for ALL open positions, not just this one.
    */
-  allowedIncrease(pos: Position, want: number, price: number): number {
+  allowedIncrease(pos: Position, want: number, price: number, baseAbs = Math.abs(pos.qty)): number {
     if (this.halted) {
       this.refusedLots += want;
       return 0;
     }
     let target = want;
     if (this.cfg.volatilityTarget.enabled) target = Math.max(1, Math.round(want * this.volScale));
-    const cur = Math.abs(pos.qty);
+    const cur = baseAbs; // |position| once the reducing part of the same fill is done (0 on a reversal)
     let lo = 0,
       hi = target;
     if (!this.fits(pos, cur + hi, price)) {

@@ -39,6 +39,8 @@ const dataSchema = z.strictObject({
   bars: z.string().min(1),
   /** which instrument, when the file holds several (the parquet `symbol` column or a DBN symbol mapping) */
   symbol: z.string().min(1).optional(),
+  /** read through the columnar cache (decoded once, then mapped straight into typed arrays) */
+  cache: z.boolean().default(true),
 });
 
 export const studySchema = z.strictObject({

@@ -6,8 +6,16 @@ import { z } from 'zod';
 /** Money in the account currency as written in YAML (12.5, "0.85"); at most 6 decimals (micro-units). */
 export const moneySchema = z
   .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal number')])
-  .refine((v) => new Decimal(v).mul(1e6).isInteger(), 'an amount with at most 6 decimals (micro-units)')
-  .refine((v) => new Decimal(v).abs().mul(1e6).lte(Number.MAX_SAFE_INTEGER), 'an amount below 9e9');
+  .refine((v) => safeDecimal(v)?.mul(1e6).isInteger() ?? false, 'an amount with at most 6 decimals (micro-units)')
+  .refine((v) => safeDecimal(v)?.abs().mul(1e6).lte(Number.MAX_SAFE_INTEGER) ?? false, 'an amount below 9e9');
+
+function safeDecimal(v: number | string): Decimal | null {
+  try {
+    return new Decimal(v);
+  } catch {
+    return null;
+  }
+}
 
 /** A local wall-clock time "HH:MM" (24:00 allowed as end of day). */
 export const hhmmSchema = z

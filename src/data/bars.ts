@@ -13,6 +13,8 @@ import { readParquet } from 'parquet-wasm';
 import type { BarSeries } from '../backtest/api.js';
 import type { Column, ColumnBatch } from './batch.js';
 import { UNDEF_PRICE } from './batch.js';
+import { loadCached } from './cache/index.js';
+import { openDbn } from './dbn/index.js';
 
 export interface BarLoadOptions {
   /** tick size in 1e-9 price units (ES 0.25 → 250_000_000n) */
@@ -21,6 +23,12 @@ export interface BarLoadOptions {
   symbol?: string;
   /** bar length in ns; checked against the data (60e9 for ohlcv-1m) */
   barNs?: number;
+  /**
+   * Read through the columnar cache (src/data/cache): the first load decodes the file into column files,
+   * later loads (every worker of a study, every later study) map them straight into typed arrays. Files
+   * the cache does not take (the perpetual layout with mark_price/funding_rate) are read directly.
+   */
+  cache?: boolean | { cacheDir?: string };
 }
 
 /** Raw columns of one instrument's bars before tick conversion. Prices are 1e-9 units or float quote. */
@@ -46,8 +54,22 @@ export class BarDataError extends Error {
 
 /** Load bars from a DBN ohlcv file or a Databento-layout parquet file. */
 export async function loadBars(file: string, opts: BarLoadOptions): Promise<BarSeries> {
-  const raw = isParquet(file) ? await readParquetBars(file, opts.symbol) : await readDbnBars(file, opts.symbol);
+  let raw: RawBars | undefined;
+  if (opts.cache) {
+    raw = await readCachedBars(file, opts.symbol, typeof opts.cache === 'object' ? opts.cache.cacheDir : undefined).catch(() => undefined);
+  }
+  raw ??= isParquet(file) ? await readParquetBars(file, opts.symbol) : await readDbnBars(file, opts.symbol);
   return toBarSeries(raw, opts);
+}
+
+/** Bars through the columnar cache; rejects for files the cache does not take (the caller reads directly). */
+export async function readCachedBars(file: string, symbol?: string, cacheDir?: string): Promise<RawBars> {
+  const batch = await loadCached(file, { cacheDir });
+  const names = new Map<number, string>();
+  const dict = batch.dictionaries?.['symbol'];
+  const ids = batch.columns['instrument_id'];
+  if (dict && ids) for (let i = 0; i < batch.length; i++) if (!names.has(Number(ids[i]))) names.set(Number(ids[i]), dict.values[dict.codes[i]!]!);
+  return rawBarsFromBatches(file, [batch], symbol, (id) => names.get(id));
 }
 
 export function isParquet(file: string): boolean {
@@ -349,6 +371,12 @@ function asI64(c: Column): BigInt64Array {
   throw new Error(`expected a 64-bit column, found ${c.constructor.name}`);
 }
 
-async function readDbnBars(file: string, symbol?: string): Promise<RawBars> {
-  throw new BarDataError(file, undefined, undefined, `DBN reading needs src/data/dbn (not yet available)${symbol ? '' : ''}`);
+/** Read a DBN ohlcv file (plain or zstd) through the project's DBN reader; symbols from its mappings. */
+export async function readDbnBars(file: string, symbol?: string): Promise<RawBars> {
+  const reader = await openDbn(file);
+  const batches: ColumnBatch[] = [];
+  for await (const b of reader.batches()) batches.push(b);
+  const names = new Map<number, string>();
+  for (const m of reader.metadata.mappings) for (const iv of m.intervals) if (/^\d+$/.test(iv.symbol)) names.set(Number(iv.symbol), m.raw_symbol);
+  return rawBarsFromBatches(file, batches, symbol, (id) => names.get(id));
 }

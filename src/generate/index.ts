@@ -1,10 +1,13 @@
 // `contango generate sample`: the bundled sample data in data/, produced deterministically from a seed.
 //   es-ohlcv-1m.parquet        ES-like one-minute bars, Databento `to_parquet` layout (float prices)
-//   es-ohlcv-1m.dbn.zst        the same bars as DBN ohlcv-1m (when the DBN writer is available)
+//   es-ohlcv-1m-2024-01.dbn    the January 2024 part of the same bars as DBN ohlcv-1m (uncompressed DBN v3:
+//                              the project has no zstd compressor, so the DBN copy is one month to stay small)
 //   btcusdt-perp-1m.parquet    BTCUSDT-like perpetual bars with mark_price and funding_rate
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
+import type { ColumnBatch } from '../data/batch.js';
+import { writeDbn } from '../data/dbn/index.js';
 import { timestampNs, writeParquetFile } from '../report/parquet.js';
 import { generateBtc } from './btc.js';
 import { generateEs, type GeneratedBars } from './es.js';
@@ -22,7 +25,7 @@ export interface SampleFile {
 
 export const SAMPLE_FILES = {
   esParquet: 'es-ohlcv-1m.parquet',
-  esDbn: 'es-ohlcv-1m.dbn.zst',
+  esDbn: 'es-ohlcv-1m-2024-01.dbn',
   btcParquet: 'btcusdt-perp-1m.parquet',
 } as const;
 
@@ -38,8 +41,8 @@ export async function generateSample(opts: SampleOptions): Promise<SampleFile[]>
   const esFile = path.join(opts.outDir, SAMPLE_FILES.esParquet);
   out.push({ file: esFile, rows: es.ts.length, bytes: writeParquetFile(esFile, databentoOhlcvTable(es)) });
   const dbnFile = path.join(opts.outDir, SAMPLE_FILES.esDbn);
-  const dbn = await writeDbnBars(dbnFile, es);
-  if (dbn) out.push({ file: dbnFile, rows: es.ts.length, bytes: dbn });
+  const jan = sliceBars(es, Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1));
+  out.push({ file: dbnFile, rows: jan.ts.length, bytes: await writeDbnBars(dbnFile, jan) });
   const btc = generateBtc({ seed: opts.seed + 1, start: '2024-01-01', end: '2024-03-01' });
   const btcFile = path.join(opts.outDir, SAMPLE_FILES.btcParquet);
   out.push({ file: btcFile, rows: btc.ts.length, bytes: writeParquetFile(btcFile, perpTable(btc)) });
@@ -81,7 +84,48 @@ export function perpTable(b: GeneratedBars): arrow.Table {
   });
 }
 
-/** DBN ohlcv-1m through the project's DBN writer; returns bytes written, or 0 while that writer is missing. */
-async function writeDbnBars(_file: string, _b: GeneratedBars): Promise<number> {
-  return 0;
+/** Bars with ts in [fromMs, toMs). */
+export function sliceBars(b: GeneratedBars, fromMs: number, toMs: number): GeneratedBars {
+  const lo = b.ts.findIndex((t) => t >= BigInt(fromMs) * 1_000_000n);
+  let hi = b.ts.findIndex((t) => t >= BigInt(toMs) * 1_000_000n);
+  if (hi < 0) hi = b.ts.length;
+  const a = Math.max(0, lo);
+  return { ...b, ts: b.ts.slice(a, hi), open: b.open.slice(a, hi), high: b.high.slice(a, hi), low: b.low.slice(a, hi), close: b.close.slice(a, hi), volume: b.volume.slice(a, hi) };
+}
+
+/** DBN ohlcv-1m (GLBX.MDP3 layout) through the project's DBN writer, with the raw-symbol mapping. */
+export async function writeDbnBars(file: string, b: GeneratedBars): Promise<number> {
+  const n = b.ts.length;
+  const day = (t: bigint) => new Date(Number(t / 1_000_000n)).toISOString().slice(0, 10);
+  const endDay = day(b.ts[n - 1]! + 86_400_000_000_000n);
+  const batch: ColumnBatch = {
+    schema: 'ohlcv-1m',
+    length: n,
+    columns: {
+      rtype: new Uint8Array(n).fill(RTYPE_OHLCV_1M),
+      publisher_id: new Uint16Array(n).fill(PUBLISHER_GLBX),
+      instrument_id: new Uint32Array(n).fill(b.instrumentId),
+      ts_event: new BigUint64Array(b.ts.buffer, b.ts.byteOffset, n),
+      open: b.open,
+      high: b.high,
+      low: b.low,
+      close: b.close,
+      volume: b.volume,
+    },
+  };
+  const r = await writeDbn(
+    file,
+    {
+      dataset: 'GLBX.MDP3',
+      schema: 'ohlcv-1m',
+      start: BigInt(b.ts[0]!),
+      end: b.ts[n - 1]! + 60_000_000_000n,
+      stype_in: 'raw_symbol',
+      stype_out: 'instrument_id',
+      symbols: [b.symbol],
+      mappings: [{ raw_symbol: b.symbol, intervals: [{ start_date: day(b.ts[0]!), end_date: endDay, symbol: String(b.instrumentId) }] }],
+    },
+    [batch],
+  );
+  return r.bytes;
 }

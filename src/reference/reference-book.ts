@@ -82,10 +82,9 @@ export class ReferenceBook implements OrderBookEngine {
         return this.endSession(cmd);
       case CommandType.AdvanceTime:
         return; // the time advance above is all it does
-      default: {
-        const raw = cmd as { instrumentId?: number; orderId?: bigint };
-        this.events.rejected(RejectReason.UnknownCommand, raw.instrumentId ?? 0, raw.orderId ?? 0n);
-      }
+      default:
+        // a record of unknown type carries no fields the binary encoder writes: instrument and order 0
+        this.events.rejected(RejectReason.UnknownCommand, 0, 0n);
     }
   }
 
@@ -507,6 +506,13 @@ export class ReferenceBook implements OrderBookEngine {
       h.u32(0xffffffff);
     }
     return h.digest();
+  }
+
+  /** Every resting order of one side of an instrument, in priority order (for tests and debugging). */
+  restingOrders(instrumentId: number, side: Side.Buy | Side.Sell): OrderState[] {
+    const inst = this.instruments.get(instrumentId);
+    if (inst === undefined) return [];
+    return [...inst.side(side).orders()].map((o) => this.orderState(o.id)!);
   }
 
   liveOrders(): number {

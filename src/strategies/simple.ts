@@ -15,7 +15,7 @@ export const maCross: StrategyModule = {
   params: [
     { name: 'fast', default: 10, min: 1, max: 100_000, integer: true, description: 'fast SMA, bars' },
     { name: 'slow', default: 30, min: 2, max: 100_000, integer: true, description: 'slow SMA, bars' },
-    { name: 'qty', default: 1, min: 1, max: 1_000_000, integer: true, description: 'lots' },
+    { name: 'qty', default: 1, min: 1, max: 1_000_000, integer: true, description: 'lots per entry' },
     { name: 'allowShort', default: 1, min: 0, max: 1, integer: true, description: '1: both sides; 0: long only' },
   ],
   create(p) {

@@ -21,7 +21,7 @@ import {
 import { Prng, WeightTable } from './prng.js';
 
 const ACTIONS = new WeightTable({ order: 52, cancel: 14, modify: 22, mass: 0.05, state: 0.3, session: 0.006, advance: 0.5, bad: 3 });
-const TYPES_OPEN = new WeightTable({ Limit: 64, MarketLimit: 5, Market: 7, Stop: 12, StopLimit: 12 });
+const TYPES_OPEN = new WeightTable({ Limit: 68, MarketLimit: 4, Market: 5, Stop: 11, StopLimit: 12 });
 const TYPES_PREOPEN = new WeightTable({ Limit: 84, MarketLimit: 1, Market: 2, Stop: 7, StopLimit: 6 });
 const TIF_STOP = new WeightTable({ Day: 45, GTC: 35, GTD: 20 });
 const TIF_OPEN = new WeightTable({ Day: 38, GTC: 22, GTD: 14, FAK: 16, FOK: 10 });
@@ -52,7 +52,7 @@ export const DEFAULT_PROFILES: readonly InstrumentProfile[] = [
   // negative prices (a spread or CL in April 2020): tick 0.001 around −5.000
   { id: 3, tickSize: 1_000_000, referencePrice: -5_000_000_000, bandTicks: 200, protectionTicks: 50, maxOrderQty: 1000, state: TradingState.Open, centerTicks: -5_000 },
   // right at the price limit: tick 1000.0, prices near 2^53 − 1 (clamped protection limits, out-of-range prices)
-  { id: 0xffff_fffe, tickSize: 1_000_000_000_000, referencePrice: 9_000_000_000_000_000, bandTicks: 6, protectionTicks: 10, maxOrderQty: 50, state: TradingState.Open, centerTicks: 8_999 },
+  { id: 0xffff_fffe, tickSize: 1_000_000_000_000, referencePrice: 9_000_000_000_000_000, bandTicks: 6, protectionTicks: 10, maxOrderQty: 50, state: TradingState.Open, centerTicks: 8_985 },
 ];
 
 export interface RandomCommandOptions {
@@ -66,7 +66,9 @@ export interface RandomCommandOptions {
    * Optional oracle "is this order still live?" (for example a reference book's orderState). With it the
    * generator forgets filled and expired orders, so its cancels and modifies mostly hit live orders and it
    * keeps each book near KNOWN_CAP orders; the stream is then a function of the seed and of the rules.
-   * Without it the stream depends on the seed alone.
+   * Call `processed()` whenever the book the oracle looks at has run every command taken so far: orders
+   * taken after that are not asked about (they are not in the book yet). Without an oracle the stream
+   * depends on the seed alone.
    */
   isLive?: (orderId: bigint) => boolean;
 }
@@ -82,6 +84,8 @@ interface Known {
   qty: number;
   account: number;
   expireTs: bigint;
+  /** Value of `epoch` when it was sent: the oracle knows about it once `epoch` has moved past. */
+  epoch: number;
 }
 
 interface InstrumentFlow {
@@ -107,6 +111,7 @@ export class RandomCommands {
   private nextId = 1n;
   private readonly unknownCommands: boolean;
   private readonly isLive: ((orderId: bigint) => boolean) | undefined;
+  private epoch = 0;
 
   constructor(options: RandomCommandOptions) {
     this.rng = new Prng(options.seed);
@@ -122,6 +127,11 @@ export class RandomCommands {
       known: [],
     }));
     this.pending.push(...this.prologue(profiles));
+  }
+
+  /** Tells the generator that the liveness oracle has seen every command taken so far. */
+  processed(): void {
+    this.epoch++;
   }
 
   /** The next `n` commands. */
@@ -244,7 +254,7 @@ export class RandomCommands {
     if (r < 0.05 && flow.profile.bandTicks > 0) {
       return flow.mid + sign * (flow.profile.bandTicks + this.rng.range(-3, 2));
     }
-    if (r < (preopen ? 0.5 : 0.3)) return flow.mid + sign * this.rng.range(0, 4); // at or through the mid
+    if (r < (preopen ? 0.5 : 0.2)) return flow.mid + sign * this.rng.range(0, 4); // at or through the mid
     const depth = Math.min(this.rng.int(4) + this.rng.int(4) * this.rng.int(6), 24);
     return flow.mid - sign * (1 + depth);
   }
@@ -317,6 +327,7 @@ export class RandomCommands {
       qty: cmd.qty,
       account: cmd.account,
       expireTs: cmd.expireTs,
+      epoch: this.epoch,
     });
     if (flow.known.length <= KNOWN_CAP) return;
     const isLive = this.isLive;
@@ -327,7 +338,7 @@ export class RandomCommands {
       return;
     }
     // forget dead orders; if the book is still too deep, pull the oldest live ones down to 90 % of the cap
-    flow.known = flow.known.filter((k) => isLive(k.id));
+    flow.known = flow.known.filter((k) => k.epoch === this.epoch || isLive(k.id));
     while (flow.known.length > KNOWN_CAP * 0.9) {
       const oldest = flow.known.shift()!;
       this.pending.push({ type: CommandType.Cancel, orderId: oldest.id, ts: this.ts });
@@ -338,7 +349,7 @@ export class RandomCommands {
     for (let attempt = 0; attempt < 8 && flow.known.length > 0; attempt++) {
       const at = this.rng.int(flow.known.length);
       const k = flow.known[at]!;
-      if (this.isLive !== undefined && !this.isLive(k.id)) {
+      if (this.isLive !== undefined && k.epoch !== this.epoch && !this.isLive(k.id)) {
         flow.known.splice(at, 1);
         continue;
       }

@@ -27,6 +27,8 @@ export interface StudyCommandOptions {
   pool?: BacktestPool;
   /** print the summary table to stdout (CLI) */
   print?: boolean;
+  /** where product names are looked up (default configs/products under the cwd) */
+  productsDir?: string;
 }
 
 export interface StudyCommandResult {
@@ -43,12 +45,13 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   if (o.workers !== undefined) sets.push(`workers=${o.workers}`);
   if (o.out !== undefined) sets.push(`out=${o.out}`);
   const cfg = loadStudyConfig(o.config, sets);
-  const study = resolveStudy(cfg, o.config);
+  const study = resolveStudy(cfg, o.config, o.productsDir);
   const workers = o.pool?.size ?? resolveWorkers(cfg.workers);
   const outDir = cfg.out;
   log.info(`study ${cfg.name} (config ${study.hash}) → ${outDir}; ${workers} worker(s)`);
   const tLoad = performance.now();
-  const bars = await loadBars(cfg.data.bars, { tickUnits: study.tickUnits, symbol: cfg.data.symbol });
+  // loading here also builds the cache entry, so the workers all hit it
+  const bars = await loadBars(cfg.data.bars, { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: cfg.data.cache });
   const loadMs = performance.now() - tLoad;
   log.info(`data: ${cfg.data.bars} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${loadMs.toFixed(0)} ms`);
   let progress: ReturnType<typeof createProgress> | undefined;

@@ -8,6 +8,8 @@ export interface DataSpec {
   symbol?: string;
   /** instrument tick in 1e-9 price units */
   tickUnits: bigint;
+  /** through the columnar cache (the main thread builds the entry before workers start) */
+  cache: boolean;
 }
 
 export interface WorkerRequest {

@@ -95,7 +95,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const done = opts.fresh
     ? journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, true)
     : journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, false);
-  const data: DataSpec = { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits };
+  const data: DataSpec = { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache };
 
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);

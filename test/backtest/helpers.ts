@@ -101,3 +101,46 @@ export function randomWalk(n: number, seed = 1, start = '2024-03-04T00:00:00Z', 
 export function task(cfg: unknown, strategy: string, params: Record<string, number> = {}, startNs = 0n, endNs = 1n << 62n) {
   return { config: cfg, strategy, params, startNs, endNs };
 }
+
+import type { Fill, StrategyContext, StrategyModule } from '../../src/backtest/strategy.js';
+
+export interface ScriptLog {
+  fills: Fill[];
+  cash: number[];
+  position: number[];
+  halted: boolean[];
+}
+
+/** A strategy that runs `actions[bar](ctx)` after that bar closes and records fills, cash and position. */
+export function script(actions: Record<number, (ctx: StrategyContext) => void>, log?: ScriptLog): StrategyModule {
+  return {
+    name: 'script',
+    description: 'test script',
+    params: [],
+    passThrough: true,
+    create: () => ({
+      onBar(ctx) {
+        log?.cash.push(ctx.cash);
+        log?.position.push(ctx.position);
+        log?.halted.push(ctx.halted);
+        actions[ctx.bar]?.(ctx);
+      },
+      onFill(_ctx, f) {
+        log?.fills.push({ ...f });
+      },
+    }),
+  };
+}
+
+export function newLog(): ScriptLog {
+  return { fills: [], cash: [], position: [], halted: [] };
+}
+
+/** Bars at explicit UTC times (ISO strings), each row [open, high, low, close, volume?]. */
+export function barsAt(times: string[], rows: number[][], barNs = 60e9): BarSeries {
+  const b = bars(rows, times[0], barNs);
+  times.forEach((t, i) => (b.ts[i] = BigInt(Date.parse(t)) * 1_000_000n));
+  return b;
+}
+
+export const USD = 1_000_000; // micro-units per dollar

@@ -69,12 +69,14 @@ describe('walk-forward over the pool', () => {
   });
 
   it('survives a crashed worker: retried once, then reported', async () => {
-    const cfg = writeStudy(dir, bars, { name: 'crash', search: { method: 'grid', params: { fast: [3, 5], crash: [0, 1] } } });
+    // crashFold=0 kills its worker (process.exit) in fold 0 only: 2 tasks × 2 attempts = 4 dead workers
+    const cfg = writeStudy(dir, bars, { name: 'crash', search: { method: 'grid', params: { fast: [3, 5], crashFold: [-1, 0] } } });
     const r = await run(cfg, path.join(dir, 'crash'), 2);
-    const nf = r.outcome.folds.length;
-    expect(r.outcome.failures.length).toBe(nf);
-    expect(r.outcome.failures.every((f) => f.params.crash === 1 && f.attempts === 2)).toBe(true);
-    expect(r.outcome.folds.every((f) => f.oos && f.chosen?.params.crash === 0)).toBe(true);
+    expect(r.outcome.failures.map((f) => f.id)).toEqual(['is:f0:p2', 'is:f0:p3']); // names sort: crashFold varies slowest
+    expect(r.outcome.failures.every((f) => f.params.crashFold === 0 && f.attempts === 2 && /exited/.test(f.error!))).toBe(true);
+    expect(r.outcome.stats.retried).toBe(2);
+    expect(r.outcome.folds.every((f) => f.oos !== undefined)).toBe(true);
+    expect(r.outcome.folds[0]!.chosen?.params.crashFold).toBe(-1);
   });
 
   it('resumes an interrupted study and ends with the same metrics', async () => {

@@ -8,7 +8,7 @@
 // decoded straight from the caller's buffer; otherwise the bytes are first copied into an aligned
 // working buffer (DBN v1/v2 metadata lengths are not multiples of 4).
 import type { ColumnBatch, SchemaName } from '../batch.js';
-import { BatchBuilder, viewsOf, withTsOut, type ByteViews } from './columns.js';
+import { BatchBuilder, BufferPool, viewsOf, withTsOut, type ByteViews } from './columns.js';
 import { RType, schemaForRType } from './enums.js';
 import { DbnError, SKIPPABLE, type DbnErrorCode, type DbnIssue } from './errors.js';
 import { HEADER_LEN, type RecordLayout } from './layout.js';
@@ -36,6 +36,8 @@ export interface DbnDecodeOptions {
   tolerate?: boolean | { maxIssues?: number };
   /** Called for each gateway record (system, error, symbol mapping) as it is decoded. */
   onControl?: (msg: DbnControlMessage) => void;
+  /** Take batch memory from this pool when it has a buffer of the right size (see reader.ts). */
+  pool?: BufferPool;
 }
 
 /** A gateway record found among the market data (live streams carry these). */
@@ -66,6 +68,7 @@ export class DbnDecoder {
   private readonly tolerate: boolean;
   private readonly maxIssues: number;
   private readonly onControl: ((msg: DbnControlMessage) => void) | undefined;
+  private readonly pool: BufferPool | undefined;
 
   private table: readonly (RecordLayout | undefined)[] = [];
   private tsOutBytes = 0;
@@ -93,6 +96,7 @@ export class DbnDecoder {
     this.tolerate = !!opts.tolerate;
     this.maxIssues = typeof opts.tolerate === 'object' ? (opts.tolerate.maxIssues ?? 10_000) : 10_000;
     this.onControl = opts.onControl;
+    this.pool = opts.pool;
   }
 
   /** Feeds the next bytes of the stream; returns the batches completed by them. */
@@ -112,7 +116,17 @@ export class DbnDecoder {
       }
     }
     if (chunk.length === 0) return this.take();
-    if (this.metadata !== undefined && this.pendLen === 0 && ((chunk.byteOffset & 3) === 0)) {
+    if (this.pendLen > 0 && ((chunk.byteOffset + this.straddleBytes()) & 3) === 0) {
+      // Complete the record that straddles the previous chunk in the pending buffer, so the rest
+      // of this chunk can still be decoded in place.
+      const take = Math.min(this.straddleBytes(), chunk.length);
+      this.appendPending(chunk.subarray(0, take));
+      chunk = chunk.subarray(take);
+      const used = this.decodeRegion(this.pendViews!, 0, this.pendLen, this.offset);
+      this.consumePending(used);
+      if (chunk.length === 0) return this.take();
+    }
+    if (this.pendLen === 0 && (chunk.byteOffset & 3) === 0) {
       // Zero-copy: decode straight from the caller's buffer.
       const v = viewsOf(chunk.buffer);
       const used = this.decodeRegion(v, chunk.byteOffset, chunk.byteOffset + chunk.length, this.offset);
@@ -144,6 +158,11 @@ export class DbnDecoder {
     }
     this.flush();
     return this.take();
+  }
+
+  /** Bytes still missing from the partial record in the pending buffer. */
+  private straddleBytes(): number {
+    return Math.max(HEADER_LEN, this.pend[0]! * 4) - this.pendLen;
   }
 
   private take(): ColumnBatch[] {
@@ -253,7 +272,7 @@ export class DbnDecoder {
       if (b === undefined || b.layout !== layout || b.schema !== schema) {
         this.flush();
         const avail = Math.ceil((end - pos) / len);
-        b = this.builder = new BatchBuilder(layout, schema, this.batchSize, tsOutBytes > 0, Math.max(1024, avail), this.monotonic);
+        b = this.builder = new BatchBuilder(layout, schema, this.batchSize, tsOutBytes > 0, Math.max(1024, avail), this.monotonic, this.pool);
         b.state[0] = this.prevHi;
         b.state[1] = this.prevLo;
       }

@@ -1,13 +1,20 @@
 // Async reader: a path or bytes (plain DBN or zstd) -> metadata at once, then columnar batches.
 import type { ColumnBatch } from '../batch.js';
+import { BufferPool } from './columns.js';
 import { DbnDecoder, type DbnControlMessage, type DbnDecodeOptions } from './decoder.js';
 import { DbnError, type DbnIssue } from './errors.js';
 import type { DbnMetadata } from './metadata.js';
 import { bufferChunks, fileChunks, isZstd, zstdChunks } from './source.js';
 
 export interface DbnOpenOptions extends DbnDecodeOptions {
-  /** Bytes per file read (default 1 MiB). */
+  /** Bytes per file read (default 1 MiB); for in-memory input, bytes per decoder push (default 4 MiB). */
   readChunkSize?: number;
+  /**
+   * Recycle batch memory: a batch's arrays stay valid only until the consumer asks for the batch
+   * after the next one (so the current and the previous batch are always intact). Faster for
+   * streaming consumers that do not keep batches; leave off (the default) if you store them.
+   */
+  reuseBatches?: boolean;
 }
 
 export interface DbnReader {
@@ -53,7 +60,7 @@ async function* syncToAsync(it: Iterable<Uint8Array>): AsyncGenerator<Uint8Array
 export async function openDbn(input: string | Uint8Array, opts: DbnOpenOptions = {}): Promise<DbnReader> {
   const file = typeof input === 'string' ? input : (opts.file ?? '<bytes>');
   const raw: AsyncIterator<Uint8Array> =
-    typeof input === 'string' ? fileChunks(input, opts.readChunkSize) : syncToAsync(bufferChunks(input));
+    typeof input === 'string' ? fileChunks(input, opts.readChunkSize) : syncToAsync(bufferChunks(input, opts.readChunkSize ?? 4 << 20));
 
   // Gather at least 4 bytes to detect compression.
   let head: Uint8Array = new Uint8Array(0);
@@ -64,7 +71,8 @@ export async function openDbn(input: string | Uint8Array, opts: DbnOpenOptions =
   }
   const compressed = isZstd(head);
   const plain = compressed ? zstdChunks(prepend(head, raw), file) : prepend(head, raw);
-  const decoder = new DbnDecoder({ ...opts, file });
+  const pool = opts.reuseBatches ? new BufferPool() : undefined;
+  const decoder = new DbnDecoder({ ...opts, file, pool });
   const queued: ColumnBatch[] = [];
   let finished = false;
 
@@ -95,8 +103,20 @@ export async function openDbn(input: string | Uint8Array, opts: DbnOpenOptions =
     if (started) throw new Error(`${file}: batches() can be iterated only once`);
     started = true;
     try {
+      // With reuseBatches, the batch yielded two steps ago goes back to the pool.
+      let prev: ColumnBatch | undefined;
+      let prev2: ColumnBatch | undefined;
       for (;;) {
-        while (queued.length > 0) yield queued.shift()!;
+        while (queued.length > 0) {
+          const b = queued.shift()!;
+          yield b;
+          if (pool && prev2) {
+            const col = Object.values(prev2.columns)[0];
+            if (col) pool.give(col.buffer);
+          }
+          prev2 = prev;
+          prev = b;
+        }
         if (finished) return;
         await pull();
       }

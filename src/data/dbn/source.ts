@@ -30,8 +30,11 @@ export async function* fileChunks(path: string, chunkSize = DEFAULT_READ_CHUNK):
   }
 }
 
-/** Splits an in-memory buffer into views (no copy). */
-export function* bufferChunks(bytes: Uint8Array, chunkSize = 64 * DEFAULT_READ_CHUNK): Generator<Uint8Array> {
+/**
+ * Splits an in-memory buffer into views (no copy). Moderate pieces keep the decoder's output
+ * flowing to the consumer instead of piling up every batch of a huge buffer at once.
+ */
+export function* bufferChunks(bytes: Uint8Array, chunkSize = 4 * DEFAULT_READ_CHUNK): Generator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, Math.min(bytes.length, i + chunkSize));
 }
 

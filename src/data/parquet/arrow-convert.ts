@@ -33,6 +33,9 @@ const INT_RANGE: Record<string, [number, number]> = {
   i32: [-0x8000_0000, 0x7fff_ffff],
 };
 
+type SmallCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array | Uint16Array | Uint32Array | Int32Array;
+const SMALL_CTOR: Record<string, SmallCtor> = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, i32: Int32Array };
+
 function describe(type: arrow.DataType): string {
   return String(type);
 }
@@ -326,14 +329,15 @@ function convertSmallInt(data: arrow.Data, kind: ColumnKind, ctx: ConvertContext
   const valid = validity(data);
   const type = data.type;
   const [lo, hi] = INT_RANGE[kind]!;
+  const Ctor = SMALL_CTOR[kind]!;
+  if (arrow.DataType.isInt(type) && valid === null && (data.values as object).constructor === Ctor) {
+    // Same width and signedness, no nulls: a view on the arrow buffer, no copy.
+    const s = data.values as Uint8Array;
+    return new Ctor(s.buffer, s.byteOffset, n);
+  }
   const out = allocColumn(kind, n) as Uint8Array | Uint16Array | Uint32Array | Int32Array;
   if (arrow.DataType.isInt(type)) {
     const src = data.values as ArrayLike<number | bigint>;
-    // Same width and signedness, no nulls: take the buffer as it is.
-    if (valid === null && src.constructor === out.constructor) {
-      const s = src as typeof out;
-      return new (out.constructor as Uint8ArrayConstructor)(s.buffer, s.byteOffset, n) as typeof out;
-    }
     const srcLo = type.isSigned ? -(2 ** (type.bitWidth - 1)) : 0;
     const srcHi = type.isSigned ? 2 ** (type.bitWidth - 1) - 1 : 2 ** type.bitWidth - 1;
     const inRange = srcLo >= lo && srcHi <= hi;

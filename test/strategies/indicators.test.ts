@@ -1,0 +1,93 @@
+// Indicators: no division by zero on flat data (SPEC §7), causal (prefix-invariant: no future leaks),
+// and equal to naive reference implementations.
+import { describe, expect, it } from 'vitest';
+import * as I from '../../src/strategies/indicators.js';
+
+const flat = new Float64Array(50).fill(100);
+const walk = (n: number, seed = 7) => {
+  let s = seed;
+  const out = new Float64Array(n);
+  let p = 1000;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    p += (s % 9) - 4;
+    out[i] = p;
+  }
+  return out;
+};
+
+describe('zero range / deviation guards (SPEC §7)', () => {
+  const tail = (a: Float64Array) => a[a.length - 1]!;
+  it('gives the documented neutral values, never NaN or Infinity', () => {
+    expect(tail(I.rsi(flat, 14))).toBe(50);
+    expect(tail(I.bollingerPctB(flat, 20, 2))).toBe(0.5);
+    expect(tail(I.zscore(flat, 20))).toBe(0);
+    expect(tail(I.rangePosition(flat, flat, flat, 20))).toBe(0.5);
+    expect(tail(I.closeVsHigh(flat, flat, flat))).toBe(0.5);
+    expect(tail(I.clv(flat, flat, flat))).toBe(0);
+    expect(tail(I.vwap(flat, flat, flat, new Float64Array(50), 10))).toBe(100); // zero volume
+    expect(tail(I.keltnerPosition(flat, flat, flat, 10, 2))).toBe(0);
+    expect(tail(I.roc(new Float64Array(50), 5))).toBe(0);
+  });
+  it('RSI is 100 with gains and no losses', () => {
+    expect(I.rsi(Float64Array.from({ length: 30 }, (_, i) => i), 14)[29]).toBe(100);
+  });
+});
+
+describe('causality: out[i] depends only on inputs up to i', () => {
+  const x = walk(400);
+  const h = x.map((v) => v + 3);
+  const l = x.map((v) => v - 3);
+  const v = x.map((p) => (p % 17) + 1);
+  const fns: [string, (x: Float64Array, h: Float64Array, l: Float64Array, v: Float64Array) => Float64Array][] = [
+    ['sma', (a) => I.sma(a, 20)],
+    ['ema', (a) => I.ema(a, 20)],
+    ['std', (a) => I.rollingStd(a, 20)],
+    ['zscore', (a) => I.zscore(a, 20)],
+    ['pctB', (a) => I.bollingerPctB(a, 20, 2)],
+    ['rsi', (a) => I.rsi(a, 14)],
+    ['roc', (a) => I.roc(a, 10)],
+    ['highest', (a) => I.highest(a, 15)],
+    ['lowest', (a) => I.lowest(a, 15)],
+    ['atr', (a, hh, ll) => I.atr(hh, ll, a, 14)],
+    ['rangePosition', (a, hh, ll) => I.rangePosition(hh, ll, a, 14)],
+    ['clv', (a, hh, ll) => I.clv(hh, ll, a)],
+    ['vwap', (a, hh, ll, vv) => I.vwap(hh, ll, a, vv, 30)],
+    ['keltner', (a, hh, ll) => I.keltnerPosition(hh, ll, a, 20, 2)],
+    ['shift', (a) => I.shift(a, 1)],
+  ];
+  for (const [name, f] of fns) {
+    it(name, () => {
+      const full = f(x, h, l, v);
+      for (const cut of [50, 200, 399]) {
+        const part = f(x.slice(0, cut), h.slice(0, cut), l.slice(0, cut), v.slice(0, cut));
+        expect(Array.from(part)).toEqual(Array.from(full.slice(0, cut)));
+      }
+    });
+  }
+  it('shift moves values one bar later (features shifted one bar, SPEC §8)', () => {
+    expect(Array.from(I.shift(Float64Array.from([1, 2, 3]), 1))).toEqual([NaN, 1, 2]);
+  });
+});
+
+describe('reference implementations', () => {
+  const x = walk(300, 3);
+  const naive = (i: number, n: number, f: (w: number[]) => number) => (i < n - 1 ? NaN : f(Array.from(x.slice(i - n + 1, i + 1))));
+  it('sma, rolling std, highest, lowest match a direct computation', () => {
+    const sma = I.sma(x, 20),
+      sd = I.rollingStd(x, 20),
+      hi = I.highest(x, 20),
+      lo = I.lowest(x, 20);
+    for (let i = 0; i < x.length; i++) {
+      const m = naive(i, 20, (w) => w.reduce((a, b) => a + b) / w.length);
+      if (Number.isNaN(m)) {
+        expect(sma[i]).toBeNaN();
+        continue;
+      }
+      expect(sma[i]).toBeCloseTo(m, 9);
+      expect(sd[i]).toBeCloseTo(naive(i, 20, (w) => Math.sqrt(w.reduce((a, b) => a + (b - m) ** 2, 0) / 19)), 9);
+      expect(hi[i]).toBe(naive(i, 20, (w) => Math.max(...w)));
+      expect(lo[i]).toBe(naive(i, 20, (w) => Math.min(...w)));
+    }
+  });
+});

@@ -103,6 +103,7 @@ describe('fuzz: process() never traps and keeps its invariants', () => {
     let seq = 0n;
     let ts = 0n;
     const seen = new Array<number>(10).fill(0);
+    const accepted: bigint[] = []; // ids recently accepted: cancels and modifies mostly target live orders
     for (const [ins, tick] of ticks)
       seq += BigInt(engine.process([define(ins, { tickSize: tick, referencePrice: 1000 * tick, bandTicks: ins === 2 ? 20 : 0, protectionTicks: 3 })]).length);
     for (let i = 0; i < 6000; i++) {
@@ -112,6 +113,7 @@ describe('fuzz: process() never traps and keeps its invariants', () => {
       let c: BookCommand;
       const k = r.int(100);
       const oid = rare(0.05) ? r.pick(ids) : BigInt(r.int(200));
+      const target = accepted.length > 0 && !rare(0.15) ? accepted[accepted.length - 1 - r.int(Math.min(accepted.length, 60))]! : oid;
       if (k < 1) {
         c = define(r.pick([...instruments, 0xffffffff, 7]), {
           tickSize: r.pick([0, 1, 5, 1_000_000_000_000, 1_000_000_000_001]), referencePrice: rare(0.5) ? undefined : r.pick([1000, M, 3]),
@@ -123,26 +125,27 @@ describe('fuzz: process() never traps and keeps its invariants', () => {
           type: CommandType.NewOrder, instrumentId: rare(0.02) ? 99 : ins, orderId: oid,
           side: rare(0.02) ? r.pick([0, 3]) : r.pick([Side.Buy, Side.Sell]),
           orderType: rare(0.02) ? r.pick([0, 6]) : r.pick([1, 1, 1, 1, 1, 2, 3, 4, 5]),
-          tif: rare(0.02) ? 7 : r.pick([0, 1, 1, 2, 3, 3, 4]), price: price(tick), stopPrice: price(tick),
+          tif: rare(0.02) ? 7 : r.pick([0, 1, 1, 1, 2, 2, 3, 4]), price: price(tick), stopPrice: price(tick),
           qty: rare(0.05) ? r.pick([0, 1_000_000_000, 0xffffffff]) : 1 + r.int(12),
           minQty: rare(0.1) ? r.pick([1, 3, 0xffffffff]) : 0, displayQty: rare(0.2) ? r.pick([1, 2, 50]) : 0,
           account: r.int(3), smpId: r.pick([0, 0, 0, 1, 2]), flags: rare(0.15) ? r.int(4) : 0,
           expireTs: r.pick([0n, ts + 3n, ts + 10n, 2n ** 64n - 1n]), ts,
         };
-      } else if (k < 58) c = { type: CommandType.Cancel, orderId: oid, ts };
+      } else if (k < 58) c = { type: CommandType.Cancel, orderId: target, ts };
       else if (k < 90)
         c = {
-          type: CommandType.Modify, orderId: oid, price: price(tick), stopPrice: price(tick),
+          type: CommandType.Modify, orderId: target, price: price(tick), stopPrice: price(tick),
           qty: rare(0.03) ? r.pick([0, 2 ** 31]) : 1 + r.int(12), ts,
         };
       else if (k < 92) c = { type: CommandType.MassCancel, instrumentId: r.pick([ins, 0xffffffff, 99]), account: r.int(3), ts };
-      else if (k < 97) c = { type: CommandType.SetState, instrumentId: ins, state: r.pick([1, 2, 2, 2, 3, 0, 9]), ts };
+      else if (k < 97) c = { type: CommandType.SetState, instrumentId: ins, state: rare(0.7) ? 2 : r.pick([1, 1, 3, 0, 9]), ts };
       else if (k < 99) c = { type: CommandType.EndSession, instrumentId: r.pick([ins, 0xffffffff]), ts };
       else c = { type: CommandType.AdvanceTime, ts: rare(0.02) ? 2n ** 64n - 1n - BigInt(r.int(10)) : ts + 5n };
       const ev = engine.process([c]);
       for (const e of ev) {
         seen[e.type]!++;
-        if (e.type === 2) (globalThis as any).__rej = ((globalThis as any).__rej ?? {}), ((globalThis as any).__rej[e.reason] = ((globalThis as any).__rej[e.reason] ?? 0) + 1);
+        if (e.type === 1) accepted.push(e.orderId);
+        if (e.type === 2) { const g = globalThis as any; g.__rej ??= {}; g.__rej[e.reason] = (g.__rej[e.reason] ?? 0) + 1; }
         expect(e.seq).toBe(++seq);
         expect(e.cmdIndex).toBe(0);
       }

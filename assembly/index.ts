@@ -10,7 +10,7 @@ import { queryTop, queryDepth, queryOrder } from './matching/queries';
 import { computeBookHash } from './matching/hash';
 import { checkInvariants } from './matching/invariants';
 import {
-  CMD, QRY, EVT, evtCap, evtOverflow, ORDMAP, INSMAP, clock, acceptSeq, eventSeq, gHead, gTail, heapSize, tqHead,
+  CMD, QRY, EVT, evtCap, evtOverflow, ORDMAP, INSMAP, clock, acceptSeq, eventSeq, heapSize, tqHead,
   tqTail, initialized, hintOrders, hintInstruments, evtCount,
 } from './matching/state';
 import { CMD_SIZE, CMD_CAPACITY, QRY_SIZE, ABI_VERSION } from './matching/consts';
@@ -33,8 +33,6 @@ function setup(maxOrders: u32, maxInstruments: u32): bool {
   clock = 0;
   acceptSeq = 0;
   eventSeq = 0;
-  gHead = 0;
-  gTail = 0;
   heapSize = 0;
   tqHead = 0;
   tqTail = 0;
@@ -126,3 +124,4 @@ export function eventsDropped(): u32 {
 export function engineClock(): u64 {
   return clock;
 }
+export { replayInit, replayColumn, replayCapacity, replayStatus, replayStatsPtr, replayStatsCap, replayInstrumentIndex, replaySetBase, replaySetPreopen, replayMbo, replayLevelOrders, replayLevelOut, replayBookCounts } from './replay';

@@ -92,7 +92,7 @@ async function main() {
   row('cache load, 8 replay columns (best of 5)', bestSub);
   const peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`peak RSS ${peakRssMiB} MiB`);
-  report('parquet-cache', results, { rows, peakRssMiB, note: 'synthetic MBO (src/data/parquet/synthetic.ts), random order ids and timestamps: compresses worse than real data' });
+  report('parquet-cache', results, { records: rows, peakRssMiB, note: 'synthetic MBO (src/data/parquet/synthetic.ts), random order ids and timestamps: compresses worse than real data' });
   rmSync(dir, { recursive: true, force: true });
 }
 

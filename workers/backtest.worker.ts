@@ -11,6 +11,7 @@ import type { RunBacktest, WorkerRequest, WorkerResponse } from '../src/walkforw
 
 const barsCache = new Map<string, Promise<BarSeries>>();
 const runners = new Map<string, Promise<RunBacktest>>();
+const configs = new Map<string, unknown>();
 
 /** The engine: dist/src/backtest/index.js next to this compiled worker (dist/workers/). */
 const DEFAULT_RUNNER = new URL('../src/backtest/index.js', import.meta.url).href;
@@ -72,8 +73,13 @@ export default async function runTask(req: WorkerRequest) {
   const series = await bars;
   const run = await runnerFor(req.runner);
   const view = cut(series, endIndex(series.ts, req.task.endNs));
+  let task = req.task;
+  if (req.configKey !== undefined) {
+    if (!configs.has(req.configKey)) configs.set(req.configKey, req.configJson !== undefined ? JSON.parse(req.configJson) : task.config);
+    task = { ...task, config: configs.get(req.configKey) };
+  }
   const t0 = performance.now();
-  const result = await run(req.task, view);
+  const result = await run(task, view);
   const runMs = performance.now() - t0;
   const res: WorkerResponse = { id: req.id, metrics: result.metrics, runMs, loadMs, bars: view.ts.length, threadId };
   const transfer: ArrayBuffer[] = [];

@@ -1,11 +1,11 @@
 // Command handlers and the batch loop (docs/abi.md command records, docs/matching-rules.md).
 import {
   oa, O_ID, O_PRICE, O_LEAVES, O_VISIBLE, O_NEXT, O_PREV, O_LEVEL, O_INS, O_SIDE, O_TYPE, O_TIF, O_STATUS, O_FLAGS,
-  O_STOP, O_EXPIRE, O_DISPLAY, O_ACCOUNT, O_SMP, O_HPOS, O_GNEXT, ensureOrderSlot, allocOrder,
+  O_STOP, O_EXPIRE, O_DISPLAY, O_ACCOUNT, O_SMP, O_HPOS, O_SEQ, ensureOrderSlot, allocOrder, ordersHigh,
 } from './orders';
 import {
   ia, sideBlock, findInstrument, allocInstrument, I_ID, I_STATE, I_ALGO, I_TICK, I_REF, I_BAND, I_PROT, I_MAXQ,
-  I_LAST, I_MAXTP, S_BEST, S_BESTP,
+  I_LAST, I_MAXTP, S_BEST, S_BESTP, I_OPENED_CROSSED,
 } from './instruments';
 import { la, L_VIS, L_TOT, windowsInit, unlinkOrder } from './levels';
 import { mapGet, mapPut, mapReserve } from './idmap';
@@ -15,7 +15,9 @@ import { emit, emitReject } from './events';
 import { matchAggressor, available, finishIncoming, restOrder, removeLive, drainTriggers } from './matching';
 import { inRange, onTick, inBand, protectedLimit, crosses, stopPricesValid } from './validation';
 import { uncross } from './uncross';
-import { CMD, ORDMAP, INSMAP, clock, curCmd, curTs, evtCount, gHead } from './state';
+import { CMD, ORDMAP, INSMAP, clock, curCmd, curTs, evtCount } from './state';
+import { getScratch } from './memory';
+import { sortByKey } from './hash';
 import {
   CMD_SIZE, CMD_CAPACITY, MAXP, NO_PRICE, ALL_INSTRUMENTS, MAX_TICK, MAX_BAND_TICKS, MAX_ORDER_QTY,
   C_DEFINE, C_NEW, C_CANCEL, C_MODIFY, C_MASS_CANCEL, C_SET_STATE, C_END_SESSION, C_ADVANCE,
@@ -255,6 +257,50 @@ function cmdModify(c: usize): void {
 
 // ---- MASS_CANCEL / SET_STATE / END_SESSION / time ---------------------------------------------------------------
 
+/** Live orders (resting or untriggered stop) of instrument insIdx (0 = all) matching the filter, in
+ *  acceptance sequence: {seq u64, slot} entries in scratch; returns the count (account filter when byAccount,
+ *  else DAY orders). */
+function collectInSequence(insIdx: u32, byAccount: bool, account: u32): u32 {
+  const high = ordersHigh();
+  let n: u32 = 0;
+  for (let s: u32 = 1; s < high; s++) {
+    const o = oa(s);
+    const st = load<u8>(o, O_STATUS);
+    if (st != ST_RESTING && st != ST_STOP) continue;
+    if (insIdx != 0 && load<u32>(o, O_INS) != insIdx) continue;
+    if (byAccount ? load<u32>(o, O_ACCOUNT) != account : load<u8>(o, O_TIF) != TIF_DAY) continue;
+    n++;
+  }
+  if (n == 0) return 0;
+  const buf = getScratch(<u64>n << 4);
+  if (buf == 0) return 0;
+  let k: u32 = 0;
+  for (let s: u32 = 1; s < high && k < n; s++) {
+    const o = oa(s);
+    const st = load<u8>(o, O_STATUS);
+    if (st != ST_RESTING && st != ST_STOP) continue;
+    if (insIdx != 0 && load<u32>(o, O_INS) != insIdx) continue;
+    if (byAccount ? load<u32>(o, O_ACCOUNT) != account : load<u8>(o, O_TIF) != TIF_DAY) continue;
+    store<u64>(buf + (<usize>k << 4), load<u64>(o, O_SEQ));
+    store<u64>(buf + (<usize>k << 4), <u64>s, 8);
+    k++;
+  }
+  sortByKey(buf, k);
+  return k;
+}
+
+/** Remove the collected orders in order, emitting `type` with `reason` for each. */
+function removeCollected(n: u32, type: u8, reason: u8): void {
+  const buf = getScratch(<u64>n << 4);
+  for (let i: u32 = 0; i < n; i++) {
+    const s = <u32>load<u64>(buf + (<usize>i << 4), 8);
+    const o = oa(s);
+    emit(type, load<u8>(o, O_SIDE), reason, load<u8>(o, O_TYPE), load<u32>(ia(load<u32>(o, O_INS)), I_ID),
+      load<u64>(o, O_ID), 0, load<i64>(o, O_PRICE), load<u32>(o, O_LEAVES), 0, 0);
+    removeLive(s);
+  }
+}
+
 function cmdMassCancel(c: usize): void {
   const insId = load<u32>(c, 4);
   let insIdx: u32 = 0;
@@ -262,18 +308,7 @@ function cmdMassCancel(c: usize): void {
     insIdx = findInstrument(insId);
     if (insIdx == 0) return emitReject(R_UNKNOWN_INSTRUMENT, insId, 0);
   }
-  const account = load<u32>(c, 44);
-  let s = gHead;
-  while (s != 0) {
-    const o = oa(s);
-    const nx = load<u32>(o, O_GNEXT);
-    if (load<u32>(o, O_ACCOUNT) == account && (insIdx == 0 || load<u32>(o, O_INS) == insIdx)) {
-      emit(E_CANCELLED, load<u8>(o, O_SIDE), X_MASS_CANCEL, load<u8>(o, O_TYPE), load<u32>(ia(load<u32>(o, O_INS)), I_ID),
-        load<u64>(o, O_ID), 0, load<i64>(o, O_PRICE), load<u32>(o, O_LEAVES), 0, 0);
-      removeLive(s);
-    }
-    s = nx;
-  }
+  removeCollected(collectInSequence(insIdx, true, load<u32>(c, 44)), E_CANCELLED, X_MASS_CANCEL);
 }
 
 function cmdEndSession(c: usize): void {
@@ -283,17 +318,7 @@ function cmdEndSession(c: usize): void {
     insIdx = findInstrument(insId);
     if (insIdx == 0) return emitReject(R_UNKNOWN_INSTRUMENT, insId, 0);
   }
-  let s = gHead;
-  while (s != 0) {
-    const o = oa(s);
-    const nx = load<u32>(o, O_GNEXT);
-    if (load<u8>(o, O_TIF) == TIF_DAY && (insIdx == 0 || load<u32>(o, O_INS) == insIdx)) {
-      emit(E_EXPIRED, load<u8>(o, O_SIDE), XP_DAY, load<u8>(o, O_TYPE), load<u32>(ia(load<u32>(o, O_INS)), I_ID),
-        load<u64>(o, O_ID), 0, load<i64>(o, O_PRICE), load<u32>(o, O_LEAVES), 0, 0);
-      removeLive(s);
-    }
-    s = nx;
-  }
+  removeCollected(collectInSequence(insIdx, false, 0), E_EXPIRED, XP_DAY);
 }
 
 function cmdSetState(c: usize): void {
@@ -306,7 +331,14 @@ function cmdSetState(c: usize): void {
   const old = load<u8>(ins, I_STATE);
   store<u8>(ins, ns, I_STATE);
   emit(E_STATE, 0, 0, 0, insId, 0, <u64>ns, 0, 0, 0, 0);
+  if (ns == S_OPEN && old == S_HALTED) {
+    const b = sideBlock(ins, 0);
+    const a = sideBlock(ins, 1);
+    if (load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 && load<i64>(b, S_BESTP) >= load<i64>(a, S_BESTP))
+      store<u8>(ins, 1, I_OPENED_CROSSED);
+  }
   if (old == S_PREOPEN && ns == S_OPEN) {
+    store<u8>(ins, 0, I_OPENED_CROSSED);
     uncross(insIdx);
     drainTriggers();
   }

@@ -1,20 +1,20 @@
 // validateInternalState(): checks every structural invariant and returns 0, or a code naming the first
-// violation (tests call it after every command). Codes: 1x orders/id map, 2x sequence list, 3x GTD heap,
+// violation (tests call it after every command). Codes: 1x orders/id map, 3x GTD heap,
 // 4x–5x price levels, 6x stops, 7x cross-structure totals, 1 pending trigger queue.
 import {
   oa, ordersHigh, O_ID, O_PRICE, O_LEAVES, O_VISIBLE, O_NEXT, O_PREV, O_LEVEL, O_INS, O_SIDE, O_TIF, O_STATUS,
-  O_STOP, O_SEQ, O_GNEXT, O_GPREV, O_HPOS, O_DISPLAY, O_TYPE,
+  O_STOP, O_SEQ, O_HPOS, O_DISPLAY, O_TYPE,
 } from './orders';
 import {
   ia, insCount, sideBlock, findInstrument, I_ID, I_TICK, I_STATE, I_NSTOP, I_BSTOP_HEAD, I_BSTOP_TAIL, I_SSTOP_HEAD,
-  I_SSTOP_TAIL, S_BASE, S_SIZE, S_NWIN, S_SLOTS, S_BITS, S_FAR, S_BEST, S_BESTP, S_NLVL,
+  I_SSTOP_TAIL, I_OPENED_CROSSED, S_BASE, S_SIZE, S_NWIN, S_SLOTS, S_BITS, S_FAR, S_BEST, S_BESTP, S_NLVL,
 } from './instruments';
 import {
   la, better, nextLevel, L_PRICE, L_VIS, L_TOT, L_HEAD, L_TAIL, L_COUNT, L_FNEXT, L_FPREV, L_INFAR, L_SIDE, L_INS,
 } from './levels';
 import { mapGet, mapCount, mapSlots, mapValAt, mapKeyAt } from './idmap';
 import { heapAt, heapLess } from './lifecycle';
-import { ORDMAP, gHead, gTail, heapSize, tqHead } from './state';
+import { ORDMAP, heapSize, tqHead } from './state';
 import { ST_RESTING, ST_STOP, ST_FREE, TIF_GTD, BUY, S_OPEN, T_STOP } from './consts';
 
 let restingSeen: u32 = 0;
@@ -180,23 +180,6 @@ export function checkInvariants(): u32 {
     if (v >= high || load<u64>(oa(v), O_ID) != mapKeyAt(ORDMAP, i)) return 16;
   }
   if (mc != mapCount(ORDMAP)) return 17;
-  // acceptance-sequence list
-  let n: u32 = 0;
-  let prev: u32 = 0;
-  let prevSeq: u64 = 0;
-  let s = gHead;
-  while (s != 0) {
-    const o = oa(s);
-    if (load<u32>(o, O_GPREV) != prev) return 20;
-    if (load<u64>(o, O_SEQ) <= prevSeq) return 21;
-    prevSeq = load<u64>(o, O_SEQ);
-    n++;
-    if (n > resting + stops) return 22;
-    prev = s;
-    s = load<u32>(o, O_GNEXT);
-  }
-  if (gTail != prev) return 23;
-  if (n != resting + stops) return 24;
   // GTD heap
   if (heapSize != gtd) return 30;
   for (let i: u32 = 1; i <= heapSize; i++) {
@@ -220,7 +203,7 @@ export function checkInvariants(): u32 {
     const b = sideBlock(ins, 0);
     const a = sideBlock(ins, 1);
     if (
-      load<u8>(ins, I_STATE) == S_OPEN && load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 &&
+      load<u8>(ins, I_STATE) == S_OPEN && load<u8>(ins, I_OPENED_CROSSED) == 0 && load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 &&
       load<i64>(b, S_BESTP) >= load<i64>(a, S_BESTP)
     ) return 70;
   }

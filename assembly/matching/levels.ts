@@ -22,12 +22,28 @@ export const L_FPREV: usize = 40; // u32
 export const L_INFAR: usize = 44; // u8
 export const L_SIDE: usize = 45; // u8 side index (0 bids, 1 asks)
 export const L_INS: usize = 48; // u32 instrument index
+export const L_K: usize = 56; // i64 tick index = price / tick (saves a division on removal and iteration)
 
 export const MIN_WIN: u32 = 256;
 export const MAX_WIN: u32 = 1 << 16;
 
 let lvlHigh: u32 = 1;
 let lvlFree: u32 = 0;
+
+// One-entry memo of price / tick: a modify checks the tick (p % tick) and then looks the level up (p / tick)
+// for the same price; i64 division is the most expensive instruction on the hot path.
+let memoP: i64 = 0;
+let memoTick: i64 = 1;
+let memoK: i64 = 0;
+/** price / tick (exact when price is on tick), memoised for the last (price, tick). */
+@inline export function tickIndex(price: i64, tick: i64): i64 {
+  if (price != memoP || tick != memoTick) {
+    memoP = price;
+    memoTick = tick;
+    memoK = price / tick;
+  }
+  return memoK;
+}
 
 @inline export function la(lv: u32): usize {
   return LVL + (<usize>lv << 6);
@@ -181,7 +197,7 @@ function setWindow(ins: usize, sb: usize, newBase: i64, newSize: u32): bool {
   store<i64>(sb, newBase, S_BASE);
   for (let j: u32 = 0; j < nwin; j++) {
     const lv = load<u32>(tmp + (<usize>j << 2));
-    const off = <i32>(load<i64>(la(lv), L_PRICE) / tick - newBase);
+    const off = <i32>(load<i64>(la(lv), L_K) - newBase);
     store<u32>(slots + (<usize>off << 2), lv);
     bitSet(bits, off);
   }
@@ -189,7 +205,7 @@ function setWindow(ins: usize, sb: usize, newBase: i64, newSize: u32): bool {
   let f = load<u32>(sb, S_FAR);
   while (f != 0) {
     const nx = load<u32>(la(f), L_FNEXT);
-    const off = load<i64>(la(f), L_PRICE) / tick - newBase;
+    const off = load<i64>(la(f), L_K) - newBase;
     if (off >= 0 && off < <i64>newSize) {
       farUnlink(sb, f);
       store<u32>(slots + (<usize>off << 2), f);
@@ -222,7 +238,7 @@ function fitWindow(ins: usize, sb: usize, k: i64): bool {
 
 // ---- levels --------------------------------------------------------------------------------------------
 
-function newLevel(insIdx: u32, sideIdx: u32, price: i64): u32 {
+function newLevel(insIdx: u32, sideIdx: u32, price: i64, k: i64): u32 {
   let lv = lvlFree;
   if (lv != 0) lvlFree = load<u32>(la(lv), L_FNEXT);
   else lv = lvlHigh++;
@@ -238,6 +254,7 @@ function newLevel(insIdx: u32, sideIdx: u32, price: i64): u32 {
   store<u8>(a, 0, L_INFAR);
   store<u8>(a, <u8>sideIdx, L_SIDE);
   store<u32>(a, insIdx, L_INS);
+  store<i64>(a, k, L_K);
   return lv;
 }
 
@@ -245,7 +262,7 @@ function newLevel(insIdx: u32, sideIdx: u32, price: i64): u32 {
 export function levelGetOrCreate(insIdx: u32, sideIdx: u32, price: i64): u32 {
   const ins = ia(insIdx);
   const sb = sideBlock(ins, sideIdx);
-  const k = price / load<i64>(ins, I_TICK);
+  const k = tickIndex(price, load<i64>(ins, I_TICK));
   let off = k - load<i64>(sb, S_BASE);
   let lv: u32 = 0;
   if (<u64>off < <u64>load<u32>(sb, S_SIZE)) {
@@ -257,12 +274,12 @@ export function levelGetOrCreate(insIdx: u32, sideIdx: u32, price: i64): u32 {
     if (fitWindow(ins, sb, k)) {
       off = k - load<i64>(sb, S_BASE);
     } else {
-      lv = newLevel(insIdx, sideIdx, price);
+      lv = newLevel(insIdx, sideIdx, price, k);
       farInsert(sb, sideIdx, lv);
     }
   }
   if (lv == 0) {
-    lv = newLevel(insIdx, sideIdx, price);
+    lv = newLevel(insIdx, sideIdx, price, k);
     store<u32>(<usize>load<u32>(sb, S_SLOTS) + (<usize>off << 2), lv);
     bitSet(<usize>load<u32>(sb, S_BITS), <i32>off);
     store<u32>(sb, load<u32>(sb, S_NWIN) + 1, S_NWIN);
@@ -305,7 +322,7 @@ function levelRemove(lv: u32): void {
   if (load<u8>(a, L_INFAR) != 0) {
     farUnlink(sb, lv);
   } else {
-    const off = <i32>(load<i64>(a, L_PRICE) / load<i64>(ins, I_TICK) - load<i64>(sb, S_BASE));
+    const off = <i32>(load<i64>(a, L_K) - load<i64>(sb, S_BASE));
     store<u32>(<usize>load<u32>(sb, S_SLOTS) + (<usize>off << 2), 0);
     bitClr(<usize>load<u32>(sb, S_BITS), off);
     store<u32>(sb, load<u32>(sb, S_NWIN) - 1, S_NWIN);
@@ -328,7 +345,7 @@ export function nextLevel(lv: u32): u32 {
   if (load<u32>(sb, S_NWIN) > 0) {
     const size = load<u32>(sb, S_SIZE);
     const bits = <usize>load<u32>(sb, S_BITS);
-    const off = p / load<i64>(ins, I_TICK) - load<i64>(sb, S_BASE);
+    const off = load<i64>(a, L_K) - load<i64>(sb, S_BASE);
     let i: i32 = -1;
     if (sideIdx == 0) {
       if (off >= <i64>size) i = highestUpTo(bits, <i32>size - 1);

@@ -1,39 +1,24 @@
-// Order life cycle bookkeeping outside the price levels: the id map, the acceptance-sequence list (oldest
-// first; mass cancel and session expiry walk it), the GTD expiry heap keyed by (expireTs, seq) with
-// positions stored in the order so cancels remove in O(log n), and order retirement.
-import { oa, HEAP, O_ID, O_SEQ, O_GNEXT, O_GPREV, O_EXPIRE, O_HPOS, O_TIF, freeOrder } from './orders';
+// Order life cycle bookkeeping outside the price levels: the acceptance sequence, the GTD expiry heap keyed
+// by (expireTs, seq) with positions stored in the order so cancels remove in O(log n), and retirement.
+// (Mass cancel and session expiry, which need acceptance order, scan the pool and sort: they are rare, and
+// keeping a sequence-ordered list would cost every modify three more cache lines.)
+import { oa, HEAP, O_ID, O_SEQ, O_EXPIRE, O_HPOS, O_TIF, freeOrder } from './orders';
 import { mapDel } from './idmap';
-import { ORDMAP, gHead, gTail, heapSize, acceptSeq } from './state';
+import { ORDMAP, heapSize, acceptSeq } from './state';
 import { TIF_GTD } from './consts';
 
-/** Give s the next acceptance sequence and append it to the sequence list. */
+/** Give s the next acceptance sequence. */
 export function seqAppend(s: u32): void {
+  acceptSeq++;
+  store<u64>(oa(s), acceptSeq, O_SEQ);
+}
+
+/** Priority-losing modify: new sequence, heap key updated. */
+export function seqRenew(s: u32): void {
   acceptSeq++;
   const o = oa(s);
   store<u64>(o, acceptSeq, O_SEQ);
-  store<u32>(o, 0, O_GNEXT);
-  store<u32>(o, gTail, O_GPREV);
-  if (gTail != 0) store<u32>(oa(gTail), s, O_GNEXT);
-  else gHead = s;
-  gTail = s;
-}
-
-export function seqUnlink(s: u32): void {
-  const o = oa(s);
-  const n = load<u32>(o, O_GNEXT);
-  const p = load<u32>(o, O_GPREV);
-  if (n != 0) store<u32>(oa(n), p, O_GPREV);
-  else gTail = p;
-  if (p != 0) store<u32>(oa(p), n, O_GNEXT);
-  else gHead = n;
-}
-
-/** Priority-losing modify: new sequence, back of the list, heap key updated. */
-export function seqRenew(s: u32): void {
-  seqUnlink(s);
-  seqAppend(s);
-  const pos = load<u32>(oa(s), O_HPOS);
-  if (pos != 0) siftDown(pos);
+  if (load<u8>(o, O_TIF) == TIF_GTD) siftDown(load<u32>(o, O_HPOS));
 }
 
 // ---- GTD heap ---------------------------------------------------------------------------------------------
@@ -104,7 +89,6 @@ export function heapAt(i: u32): u32 {
 export function retire(s: u32): void {
   const o = oa(s);
   mapDel(ORDMAP, load<u64>(o, O_ID));
-  seqUnlink(s);
   if (load<u8>(o, O_TIF) == TIF_GTD) heapRemove(s);
   freeOrder(s);
 }

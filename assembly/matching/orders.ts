@@ -1,5 +1,5 @@
 // Order pool: 128-byte records in linear memory (array of structs: the fields a modify or a fill touches sit
-// in the first cache line), slot 0 is the null slot, freed slots form a free list through `next`.
+// in the first cache line; stop price, expiry, account and heap position in the second), slot 0 is the null slot, freed slots form a free list through `next`.
 // The level-pool and GTD-heap capacities follow the order pool (levels ≤ resting orders, heap ≤ live orders),
 // so once an order slot exists nothing else on its path can run out of room.
 import { rawAlloc } from './memory';
@@ -13,8 +13,8 @@ export const O_PREV: usize = 28; // u32
 export const O_LEVEL: usize = 32; // u32 level index while resting
 export const O_INS: usize = 36; // u32 instrument index
 export const O_SEQ: usize = 40; // u64 acceptance sequence
-export const O_GNEXT: usize = 48; // u32 acceptance-sequence list
-export const O_GPREV: usize = 52; // u32
+export const O_DISPLAY: usize = 48; // u32
+export const O_SMP: usize = 52; // u32
 export const O_SIDE: usize = 56; // u8
 export const O_TYPE: usize = 57; // u8
 export const O_TIF: usize = 58; // u8
@@ -22,10 +22,9 @@ export const O_STATUS: usize = 59; // u8
 export const O_FLAGS: usize = 60; // u8
 export const O_STOP: usize = 64; // i64 stopPrice (0 for non-stops)
 export const O_EXPIRE: usize = 72; // u64 (0 unless GTD)
-export const O_DISPLAY: usize = 80; // u32
-export const O_ACCOUNT: usize = 84; // u32
-export const O_SMP: usize = 88; // u32
-export const O_HPOS: usize = 92; // u32 position in the GTD heap (1-based, 0 = none)
+export const O_ACCOUNT: usize = 80; // u32
+export const O_HPOS: usize = 84; // u32 position in the GTD heap (1-based, 0 = none; GTD orders only)
+// Everything a move, a fill or a cancel of a non-stop, non-GTD order touches is in the first 64 bytes.
 export const ORDER_BYTES: u32 = 128;
 
 export const MAX_ORDER_CAP: u32 = 1 << 22;

@@ -16,9 +16,6 @@ export let eventSeq: u64 = 0; // event counter
 export let curCmd: u32 = 0; // index of the command being processed
 export let curTs: u64 = 0; // its ts
 
-// Acceptance-sequence list of live orders (head = oldest), for mass cancel and session expiry.
-export let gHead: u32 = 0;
-export let gTail: u32 = 0;
 // GTD heap size (array in orders.ts HEAP)
 export let heapSize: u32 = 0;
 // Trigger queue of elected stops (linked through O_NEXT)

@@ -1,13 +1,15 @@
 // Price checks shared by new orders and modifies (docs/matching-rules.md §2 rules 11–12, §6).
 import { I_TICK, I_BAND, I_PROT, I_MAXTP, sideBlock, S_BEST, S_BESTP, bandReference } from './instruments';
 import { MAXP, NO_PRICE, BUY } from './consts';
+import { tickIndex } from './levels';
 
 @inline export function inRange(p: i64): bool {
   return p <= MAXP && p >= -MAXP;
 }
 
 @inline export function onTick(ins: usize, p: i64): bool {
-  return p % load<i64>(ins, I_TICK) == 0;
+  const tick = load<i64>(ins, I_TICK);
+  return tickIndex(p, tick) * tick == p; // |p| ≤ 2^53 here, so the product cannot overflow
 }
 
 /** Within the static band around the §6 reference (always true without band or reference). */

@@ -271,6 +271,10 @@ type Issue = z.core.$ZodIssue;
 export function describeIssue(issue: Issue, raw: unknown): string {
   const key = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
   const found = show(valueAt(raw, issue.path));
+  // keys whose allowed forms are a union: say all of them, whichever branch zod reported
+  if (issue.path.length === 1 && (issue.path[0] === 'workers' || issue.path[0] === 'product') && issue.code !== 'unrecognized_keys') {
+    return `${key}: found ${found}; allowed: ${unionHint(issue.path)}`;
+  }
   switch (issue.code) {
     case 'unrecognized_keys':
       return `${key === '(top level)' ? '' : key + '.'}${issue.keys.join(', ')}: unknown key; allowed keys here: ${allowedKeys(issue.path).join(', ')}`;

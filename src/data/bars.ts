@@ -155,8 +155,9 @@ export function toTicks(
     const p = col[i]!;
     if (!Number.isFinite(p)) throw new BarDataError(file, rowOf(i), column, `price is ${p}`);
     const q = Math.round((p * 1e9) / tick);
-    const units = q * tick; // exact: |units| < 2^53 for any sane price
-    if (!Number.isSafeInteger(units) || (units / 1e9 !== p && units * 1e-9 !== p)) {
+    const units = q * tick; // exact while |units| < 2^53 (prices below ~9,000,000)
+    if (!Number.isSafeInteger(units)) throw new BarDataError(file, rowOf(i), column, `price ${p} is out of the exact range (|price| < 9,007,199)`);
+    if (units / 1e9 !== p && units * 1e-9 !== p) {
       throw new BarDataError(file, rowOf(i), column, `price ${p} is not a whole number of ticks of ${formatFixed(tickUnits)}`);
     }
     out[i] = q === 0 ? 0 : q; // no -0

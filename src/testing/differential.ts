@@ -39,7 +39,7 @@ export function describeEvent(e: BookEvent): string {
 }
 
 /** First field where two events differ, or undefined. */
-function eventDifference(a: BookEvent, b: BookEvent): string | undefined {
+function eventDifference(a: BookEvent, b: BookEvent): keyof BookEvent | undefined {
   for (const f of EVENT_FIELDS) if (a[f] !== b[f]) return f;
   return undefined;
 }

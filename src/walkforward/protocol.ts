@@ -23,6 +23,15 @@ export interface WorkerRequest {
   want: 'metrics' | 'full';
   /** attempt number (1, 2): lets fault-injection runners in tests fail only the first time */
   attempt: number;
+  /**
+   * The engine config travels once per worker, not once per task: `task.config` is left null and the
+   * config goes as JSON text (a string clones as one copy; an object graph clones field by field, ~60 µs
+   * a task for an engine config). The worker parses it the first time it sees `configKey` (the study's
+   * config hash) and hands the engine that same object ever after, so the engine's per-object
+   * validation cache hits too.
+   */
+  configKey?: string;
+  configJson?: string;
 }
 
 export interface WorkerResponse {

@@ -107,10 +107,11 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   let taskMs = 0;
 
   const queue: Pending[] = [];
+  const configJson = JSON.stringify(study.engine);
   const mkTask = (p: Pending): BacktestTask => {
     const f = folds[p.fold]!;
     return {
-      config: study.engine,
+      config: null, // travels as configJson, parsed once per worker (protocol.ts)
       strategy: cfg.strategy.name,
       params: { ...cfg.strategy.params, ...p.params },
       startNs: p.phase === 'is' ? f.trainStart : f.testStart,
@@ -163,7 +164,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   if (opts.signal?.aborted) controller.abort(opts.signal.reason);
 
   const runOne = async (p: Pending): Promise<void> => {
-    const req: WorkerRequest = { id: p.id, task: mkTask(p), data, runner: opts.runner, want: p.phase === 'oos' ? 'full' : 'metrics', attempt: p.attempt };
+    const req: WorkerRequest = { id: p.id, task: mkTask(p), data, runner: opts.runner, want: p.phase === 'oos' ? 'full' : 'metrics', attempt: p.attempt, configKey: study.hash, configJson };
     let res: WorkerResponse;
     try {
       res = await pool.run(req, controller.signal);

@@ -40,10 +40,11 @@ export function stitch(folds: FoldEquity[], capital: number): Stitched {
   let level = capital;
   let o = 0;
   for (const f of folds) {
-    const scale = f.initial > 0 ? level / f.initial : 1;
+    const ok = f.initial > 0;
     for (let i = 0; i < f.ts.length; i++, o++) {
       ts[o] = f.ts[i]!;
-      equity[o] = f.equity[i]! * scale;
+      // multiply before dividing: exact whenever the fold's returns are (110 → 95 of 100 gives 104.5)
+      equity[o] = ok ? (f.equity[i]! * level) / f.initial : f.equity[i]!;
       fold[o] = f.fold;
     }
     if (f.ts.length) level = equity[o - 1]!;

@@ -1,8 +1,8 @@
 // Columnar cache: build from parquet and DBN, load identical columns, hit on the second load,
 // revalidate (no rebuild) after a touch, rebuild after a change, damaged entries detected.
-import { appendFileSync, copyFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { buildCache, cacheInfo, cacheRoot, loadCached, removeCached } from '../../src/data/cache/index.js';
 import { concatBatches as concatDbn } from '../../src/data/dbn/concat.js';
 import { readDbnAll } from '../../src/data/dbn/index.js';
@@ -12,6 +12,7 @@ import { writeParquetFile } from '../../src/data/parquet/writer.js';
 import { DATA_DIR, diffBatches, tmpDir } from '../parquet/helpers.js';
 
 const work = tmpDir('contango-cache-');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const cacheDir = path.join(work, 'cache');
 
 async function syntheticParquet(name: string, seed: number, n = 70_000) {

@@ -1,7 +1,8 @@
 // `contango convert` end to end on a real file: DBN -> parquet -> DBN -> parquet, every step exact,
 // symbol mappings carried through the parquet symbol column.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test, vi } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { runConvert, defaultOutput } from '../../src/cli/commands/convert.js';
 import { concatBatches as concatDbn } from '../../src/data/dbn/concat.js';
 import { readDbnAll } from '../../src/data/dbn/index.js';
@@ -9,6 +10,7 @@ import { readParquetFile } from '../../src/data/parquet/reader.js';
 import { DATA_DIR, diffBatches, tmpDir } from './helpers.js';
 
 const dir = tmpDir('contango-convert-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('contango convert', () => {
   test('default output names', () => {

@@ -1,14 +1,16 @@
 // Bad input: every error names the file, the row and the column, and says what was expected;
 // `tolerate` skips bad rows and reports how many and which.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { readParquetFile } from '../../src/data/parquet/reader.js';
 import { syntheticMbo } from '../../src/data/parquet/synthetic.js';
 import { writeParquetFile } from '../../src/data/parquet/writer.js';
 import { tmpDir, writeArrowParquet } from './helpers.js';
 
 const dir = tmpDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const N = 100_000; // two row groups: row numbers must count across them
 
 async function mboFile(name: string, edit: (b: ReturnType<typeof syntheticMbo>) => void, priceType: 'float' | 'fixed' = 'fixed') {

@@ -1,8 +1,8 @@
 // DBN (real CME files) and synthetic batches -> parquet in Databento's layout (float and fixed
 // prices, zstd and snappy) -> read back: identical columns, exact prices.
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import type { ColumnBatch, SchemaName } from '../../src/data/batch.js';
 import { UNDEF_PRICE } from '../../src/data/batch.js';
 import { concatBatches as concatDbn } from '../../src/data/dbn/concat.js';
@@ -15,6 +15,7 @@ import { writeParquetFile } from '../../src/data/parquet/writer.js';
 import { DATA_DIR, diffBatches, tmpDir } from './helpers.js';
 
 const dir = tmpDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const REAL: [string, SchemaName, string][] = [
   ['esh4-glbx-mdp3-20231225.mbo.dbn.zst', 'mbo', 'ESH4'],
@@ -58,6 +59,8 @@ describe('synthetic MBO with undefined prices', () => {
   const batch = syntheticMbo(150_000, 3);
   const instrument = batch.columns['instrument_id'] as Uint32Array;
   batch.strings = { symbol: Array.from(instrument, (id) => (id === 17077 ? 'ESH4' : 'ESM4')) };
+  // An undefined timestamp (u64::MAX) is written as null (pandas NaT) and must come back as u64::MAX.
+  (batch.columns['ts_event'] as BigUint64Array)[10] = 0xffff_ffff_ffff_ffffn;
 
   test.each([
     ['float', 'zstd'],
@@ -74,6 +77,21 @@ describe('synthetic MBO with undefined prices', () => {
     expect((got.columns['price'] as BigInt64Array)[0]).toBe(UNDEF_PRICE); // the R record
     expect(got.strings!['symbol']).toEqual(batch.strings!['symbol']);
     expect(statSync(out).size).toBeGreaterThan(0);
+  });
+
+  test('streams: batches of at most batchSize rows, in file order', async () => {
+    const out = path.join(dir, 'syn.float.zstd.parquet');
+    const src = await openParquet(out, { batchSize: 10_000 });
+    const sizes: number[] = [];
+    let firstSeq = -1;
+    for await (const b of src.batches()) {
+      sizes.push(b.length);
+      if (firstSeq < 0) firstSeq = (b.columns['sequence'] as Uint32Array)[0]!;
+    }
+    src.close();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(10_000);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(batch.length);
+    expect(firstSeq).toBe(1_000_000);
   });
 
   test('empty input still writes a readable file with the layout columns', async () => {

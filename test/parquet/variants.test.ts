@@ -1,14 +1,16 @@
 // The same columns as written by other tools (pyarrow without pandas, DuckDB, polars): timestamps
 // without the UTC flag and in us/ms units, raw integer nanoseconds (pretty_ts=False), dictionary-
 // encoded strings, integers of other widths, nulls. Built here with arrow JS + parquet-wasm.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { UNDEF_PRICE } from '../../src/data/batch.js';
 import { readParquetFile } from '../../src/data/parquet/reader.js';
 import { tmpDir, writeArrowParquet } from './helpers.js';
 
 const dir = tmpDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const N = 1000;
 const T0 = 1_703_462_400_123_456_000n; // a whole microsecond, so us and ms variants are exact at the unit
 

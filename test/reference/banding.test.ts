@@ -5,14 +5,17 @@ import { buy, modify, order, Session, sell } from './helpers.js';
 
 describe('§6 price banding', () => {
   it('rejects buys above and sells below reference ± band; the edges are inside', () => {
-    const s = new Session({ referencePrice: 100, bandTicks: 10 });
-    expect(s.run(buy(1, 1, 110), buy(2, 1, 111), sell(3, 1, 111), sell(4, 1, 89), sell(5, 1, 90), buy(6, 1, 50))).toEqual([
+    const buys = new Session({ referencePrice: 100, bandTicks: 10 });
+    expect(buys.run(buy(1, 1, 110), buy(2, 1, 111), buy(3, 1, 50))).toEqual([
       'ACCEPTED #1 BUY 1 @ 110',
       'REJECTED #2 PRICE_OUTSIDE_BAND',
-      'ACCEPTED #3 SELL 1 @ 111',
-      'REJECTED #4 PRICE_OUTSIDE_BAND',
-      'ACCEPTED #5 SELL 1 @ 90',
-      'ACCEPTED #6 BUY 1 @ 50',
+      'ACCEPTED #3 BUY 1 @ 50',
+    ]);
+    const sells = new Session({ referencePrice: 100, bandTicks: 10 });
+    expect(sells.run(sell(1, 1, 90), sell(2, 1, 89), sell(3, 1, 150))).toEqual([
+      'ACCEPTED #1 SELL 1 @ 90',
+      'REJECTED #2 PRICE_OUTSIDE_BAND',
+      'ACCEPTED #3 SELL 1 @ 150',
     ]);
   });
 
@@ -41,10 +44,13 @@ describe('§6 price banding', () => {
   });
 
   it('a modify is band-checked only for a price it changes', () => {
-    const s = new Session({ referencePrice: 100, bandTicks: 10 });
-    s.run(buy(1, 5, 110), sell(2, 1, 95), buy(3, 1, 95)); // trade at 95: band now ends at 105 for buys
-    expect(s.run(modify(1, 110, 4))).toEqual(['MODIFIED #1 4 @ 110']);
-    expect(s.run(modify(1, 109, 4))).toEqual(['REJECTED #1 PRICE_OUTSIDE_BAND']);
-    expect(s.queue(Side.Buy)[0]).toBe('1:4/4@110');
+    // a triggered stop rests at its protection limit, beyond the band (triggered stops are not banded)
+    const s = new Session({ referencePrice: 100, bandTicks: 10, protectionTicks: 20 });
+    s.run(order({ orderId: 1n, orderType: OrderType.Stop, stopPrice: 101, qty: 5 }), sell(2, 1, 101), buy(3, 1, 101));
+    expect(s.queue(Side.Buy)).toEqual(['1:5/5@121']); // reference now 101: buys up to 111
+    expect(s.run(modify(1, 121, 4))).toEqual(['MODIFIED #1 4 @ 121 stop 101']); // aux keeps the stop price of a triggered stop
+    expect(s.run(modify(1, 122, 4))).toEqual(['REJECTED #1 PRICE_OUTSIDE_BAND']);
+    expect(s.queue(Side.Buy)).toEqual(['1:4/4@121']);
+    expect(s.run(modify(1, 111, 4))).toEqual(['MODIFIED #1 4 @ 111 stop 101']);
   });
 });

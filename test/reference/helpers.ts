@@ -10,6 +10,7 @@ import {
   type BookEvent,
   type DefineInstrument,
   type NewOrder,
+  type OrderBookEngine,
 } from '../../src/core/types.js';
 import { CANCEL_REASON_NAMES, EXPIRE_REASON_NAMES, REJECT_REASON_NAMES, nameOf } from '../../src/io/names.js';
 import { ReferenceBook } from '../../src/reference/index.js';
@@ -97,19 +98,41 @@ export function fmt(e: BookEvent): string {
   }
 }
 
+/**
+ * With MIRROR_ENGINE=1 every Session also drives the WebAssembly engine with the same commands and throws
+ * when its events or book hash differ: the hand-worked examples become engine tests too.
+ */
+const mirror: OrderBookEngine | undefined =
+  process.env.MIRROR_ENGINE === '1' ? new (await import('../../src/core/engine.js')).WasmEngine({ build: 'debug' }) : undefined;
+
+const show = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
+
 /** A reference book with instrument 1 defined (override its definition as needed). */
 export class Session {
   readonly book = new ReferenceBook();
   lastEvents: BookEvent[] = [];
 
   constructor(def: Partial<DefineInstrument> | null = {}) {
-    if (def !== null) this.book.process([instrument(def)]);
+    mirror?.reset();
+    if (def !== null) this.run(instrument(def));
   }
 
   /** Runs commands; returns their events in the compact notation. */
   run(...commands: BookCommand[]): string[] {
     this.lastEvents = this.book.process(commands);
+    if (mirror !== undefined) {
+      const theirs = mirror.process(commands);
+      if (show(theirs) !== show(this.lastEvents) || mirror.bookHash() !== this.book.bookHash()) {
+        throw new Error(`engine disagrees:\n reference ${this.lastEvents.map(fmt).join(' | ')}\n engine    ${theirs.map(fmt).join(' | ')}\n${show(this.lastEvents)}\n${show(theirs)}`);
+      }
+    }
     return this.lastEvents.map(fmt);
+  }
+
+  /** Drops everything (both books when mirroring). */
+  reset(): void {
+    this.book.reset();
+    mirror?.reset();
   }
 
   /** Resting orders of one side in priority order as "id:leaves/visible@price". */

@@ -27,7 +27,7 @@ describe('§1 instruments', () => {
   ])('rejects a definition with %s as INVALID_INSTRUMENT', (_name, over) => {
     const s = new Session(null);
     expect(s.run(instrument({ instrumentId: 9, ...over }))).toEqual([`REJECTED #0 INVALID_INSTRUMENT`]);
-    expect(s.book.top(over.instrumentId ?? 9)).toBeNull();
+    expect(s.book.top((over as { instrumentId?: number }).instrumentId ?? 9)).toBeNull();
   });
 
   it('accepts the bounds themselves', () => {

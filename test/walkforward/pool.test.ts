@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runStudyCommand } from '../../src/walkforward/index.js';
 import { StudyInterrupted } from '../../src/walkforward/runner.js';
-import { tmpDir, TOY_RUNNER, writeSampleBars, writeStudy } from './helpers.js';
+import { FIXTURES, tmpDir, TOY_RUNNER, writeSampleBars, writeStudy } from './helpers.js';
 
 let dir: string;
 let bars: string;
@@ -14,6 +14,7 @@ beforeAll(() => {
   dir = tmpDir();
   bars = writeSampleBars(dir);
   process.env.CONTANGO_TEST_MARKERS = dir;
+  process.env.CONTANGO_CACHE_DIR = path.join(dir, 'cache'); // workers inherit it: no cache entries in the repo
 });
 
 const run = (config: string, out: string, workers: number, extra: Partial<Parameters<typeof runStudyCommand>[0]> = {}) =>
@@ -33,6 +34,23 @@ describe('walk-forward over the pool', () => {
     const m = JSON.parse(readFileSync(path.join(a.outDir, 'metrics.json'), 'utf8'));
     expect(m.folds.every((f: { params: unknown }) => f.params !== null)).toBe(true);
     for (const f of ['trades.parquet', 'equity.parquet', 'report.html', 'run.json']) expect(existsSync(path.join(a.outDir, f)), f).toBe(true);
+  });
+
+  it('the real engine (ma-cross, ES product) gives byte-identical metrics.json with 1 and 2 workers', async () => {
+    const cfg = writeStudy(dir, bars, {
+      name: 'engine',
+      product: 'es',
+      backtest: { account: { initialCapital: 1_000_000 }, risk: { volatilityTarget: { enabled: false } } },
+      strategy: { name: 'ma-cross', params: { qty: 2 } },
+      search: { method: 'grid', params: { fast: [5, 20], slow: [60] } },
+      objective: { metric: 'sharpe', minTrades: 0 },
+    });
+    const productsDir = path.resolve(FIXTURES, '../../../configs/products');
+    const a = await runStudyCommand({ config: cfg, out: path.join(dir, 'e1'), workers: 1, progress: 'silent', productsDir });
+    const b = await runStudyCommand({ config: cfg, out: path.join(dir, 'e2'), workers: 2, progress: 'silent', productsDir });
+    expect(a.outcome.failures).toEqual([]);
+    expect(a.outcome.stitched.metrics.trades).toBeGreaterThan(0);
+    expect(readFileSync(path.join(a.outDir, 'metrics.json')).equals(readFileSync(path.join(b.outDir, 'metrics.json')))).toBe(true);
   });
 
   it('retries a failing task once, then succeeds', async () => {

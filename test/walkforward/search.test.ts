@@ -30,7 +30,7 @@ describe('parameter search', () => {
     expect(new Set(x.map((s) => JSON.stringify(s))).size).toBe(20);
     expect(candidates({ ...spec, seed: 43 })).not.toEqual(x);
     // pinned values: a change in the PRNG or the sampling would change results of existing studies
-    expect(x.slice(0, 3)).toMatchSnapshot();
+    expect(x.slice(0, 3)).toEqual([{ a: 34, b: 1 }, { a: 6, b: 3 }, { a: 4, b: 5 }]);
   });
 
   it('random: asking for more samples than the grid holds returns the whole grid once, shuffled', () => {

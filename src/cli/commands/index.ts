@@ -5,6 +5,7 @@ import { register as backtest } from './backtest.js';
 import { register as walkForward } from './walk-forward.js';
 import { register as generate } from './generate.js';
 import { register as demo } from './demo.js';
+import { register as match } from './match.js';
 
 type Register = (program: Command) => void;
 
@@ -15,6 +16,7 @@ const commands: Register[] = [
   walkForward,
   generate,
   demo,
+  match,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,0 +1,204 @@
+// The host side of assembly/replay.ts: a WasmEngine plus the replay input columns in its linear memory.
+// Copies MBO columns in (one typed-array copy per column per chunk), runs replayMbo, reads the per-instrument
+// counters. The stats field numbers (RS) mirror assembly/replay.ts and are pinned by test/replay/kernel.test.ts.
+import { WasmEngine } from '../core/engine.js';
+import { CommandType, EventType, TradingState, type Level, type Side } from '../core/types.js';
+
+/** Stats fields (u64 index within a 256-byte per-instrument block), as in assembly/replay.ts. */
+export const RS = {
+  records: 0,
+  adds: 1,
+  cancels: 2,
+  modifies: 3,
+  clears: 4,
+  trades: 5,
+  fills: 6,
+  none: 7,
+  unknownCancel: 8,
+  unknownModify: 9,
+  negativeSize: 10,
+  otherReject: 11,
+  last: 12,
+  crossedPreopen: 13,
+  crossedOutside: 14,
+  firstCrossedOutsideTs: 15,
+  lastCrossedOutsideTs: 16,
+  preopen: 17,
+  duplicateAdd: 18,
+  zeroSize: 19,
+  badPrice: 20,
+  badSide: 21,
+  mismatch: 22,
+  sideChange: 23,
+  unknownAction: 24,
+  tobAdd: 25,
+  crossedNow: 26,
+  firstTs: 27,
+  lastTs: 28,
+  snapshot: 29,
+  firstCrossedOutsideIndex: 30,
+} as const;
+export type StatName = keyof typeof RS;
+const STAT_BYTES = 256;
+
+/** Why replayMbo stopped. */
+export const STOP = { done: 0, unknownInstrument: 1, stopTs: 2, afterLast: 3 } as const;
+
+/** Input columns in their wasm order (assembly/replay.ts replayColumn). */
+const COLS = ['action', 'side', 'flags', 'instrument_id', 'size', 'order_id', 'price', 'ts'] as const;
+const WIDTH = [1, 1, 1, 4, 4, 8, 8, 8];
+
+interface ReplayExports {
+  memory: { buffer: ArrayBuffer };
+  replayInit(cap: number): number;
+  replayColumn(k: number): number;
+  replayStatus(): number;
+  replayStatsPtr(): number;
+  replayStatsCap(): number;
+  replayInstrumentIndex(insId: number): number;
+  replaySetBase(b: bigint): void;
+  replaySetPreopen(insId: number, on: number): void;
+  replayMbo(start: number, end: number, stopTs: bigint, stopAtLast: number): number;
+  replayLevelOrders(insId: number, side: number, price: bigint): number;
+  replayLevelOut(): number;
+  replayBookCounts(insId: number): number;
+}
+
+/** MBO columns as the DBN reader, the parquet reader and the cache all produce them (src/data/batch.ts). */
+export interface MboColumns {
+  action: Uint8Array;
+  side: Uint8Array;
+  flags: Uint8Array;
+  instrument_id: Uint32Array;
+  size: Uint32Array;
+  order_id: BigUint64Array;
+  price: BigInt64Array;
+  /** the record's time for replay purposes (ts_recv: the order Databento sorts by) */
+  ts: BigUint64Array;
+}
+
+export interface InstrumentSetup {
+  instrumentId: number;
+  tickSize: bigint;
+}
+
+export class ReplayKernel {
+  readonly engine: WasmEngine;
+  readonly capacity: number;
+  private readonly ex: ReplayExports;
+
+  constructor(capacity = 1 << 16, maxOrders = 1 << 18) {
+    this.engine = new WasmEngine({ maxOrders, maxInstruments: 16 });
+    this.ex = this.engine.exports as unknown as ReplayExports;
+    if (typeof this.ex.replayMbo !== 'function') {
+      throw new Error('build/contango.wasm has no replay exports (assembly/replay.ts); run `npm run build:wasm`');
+    }
+    this.capacity = capacity;
+    if (this.ex.replayInit(capacity) === 0) throw new Error(`replay: cannot allocate ${capacity} input rows in wasm memory`);
+  }
+
+  /**
+   * Define an instrument for replay: PREOPEN forever (orders rest, never match), no band, any quantity.
+   * The engine's match algorithm is irrelevant in PREOPEN; the definition's is kept by the caller.
+   */
+  define(s: InstrumentSetup, ts: bigint): void {
+    if (s.tickSize <= 0n || s.tickSize > 1_000_000_000_000n) {
+      throw new Error(`instrument ${s.instrumentId}: tick size ${s.tickSize} (1e-9 units) outside 1..1e12`);
+    }
+    const ev = this.engine.process([
+      {
+        type: CommandType.DefineInstrument,
+        instrumentId: s.instrumentId,
+        tickSize: Number(s.tickSize),
+        bandTicks: 0,
+        protectionTicks: 0,
+        maxOrderQty: 1_000_000_000,
+        matchAlgorithm: 0,
+        state: TradingState.PreOpen,
+        ts,
+      },
+    ]);
+    const rej = ev.find((e) => e.type === EventType.Rejected);
+    if (rej) throw new Error(`instrument ${s.instrumentId}: the engine rejected its definition (reason ${rej.reason})`);
+  }
+
+  known(instrumentId: number): boolean {
+    return this.ex.replayInstrumentIndex(instrumentId >>> 0) !== 0;
+  }
+
+  setPreopen(instrumentId: number, on: boolean): void {
+    this.ex.replaySetPreopen(instrumentId >>> 0, on ? 1 : 0);
+  }
+
+  /** Copy rows [from, from + n) of the columns into the input area (n ≤ capacity). */
+  load(cols: MboColumns, from: number, n: number, baseIndex: number): void {
+    if (n > this.capacity) throw new Error(`replay: ${n} rows exceed the input capacity ${this.capacity}`);
+    const buf = this.ex.memory.buffer;
+    for (let k = 0; k < COLS.length; k++) {
+      const src = cols[COLS[k]!];
+      const w = WIDTH[k]!;
+      const bytes = new Uint8Array(src.buffer, src.byteOffset + from * w, n * w);
+      new Uint8Array(buf, this.ex.replayColumn(k), n * w).set(bytes);
+    }
+    this.ex.replaySetBase(BigInt(baseIndex));
+  }
+
+  /** Apply loaded rows [start, end); returns where it stopped (see `status`). */
+  run(start: number, end: number, stopTs: bigint, stopAtLast: boolean): number {
+    return this.ex.replayMbo(start, end, stopTs, stopAtLast ? 1 : 0);
+  }
+
+  get status(): number {
+    return this.ex.replayStatus();
+  }
+
+  /** Input row i's instrument id and ts (after load). */
+  rowInstrument(i: number): number {
+    return new Uint32Array(this.ex.memory.buffer, this.ex.replayColumn(3) + i * 4, 1)[0]!;
+  }
+
+  /** Every counter of an instrument (bigint, exact). */
+  stats(instrumentId: number): Record<StatName, bigint> | null {
+    const idx = this.ex.replayInstrumentIndex(instrumentId >>> 0);
+    if (idx === 0) return null;
+    const out = {} as Record<StatName, bigint>;
+    if (idx >= this.ex.replayStatsCap()) {
+      for (const k of Object.keys(RS) as StatName[]) out[k] = 0n;
+      return out;
+    }
+    const v = new BigUint64Array(this.ex.memory.buffer, this.ex.replayStatsPtr() + idx * STAT_BYTES, STAT_BYTES / 8);
+    for (const [k, f] of Object.entries(RS) as [StatName, number][]) out[k] = v[f]!;
+    return out;
+  }
+
+  /** The resting orders at one price level in queue order (side 1 bids, 2 asks). */
+  levelOrders(instrumentId: number, side: Side.Buy | Side.Sell, price: bigint): { ids: BigUint64Array; leaves: Uint32Array } {
+    const n = this.ex.replayLevelOrders(instrumentId >>> 0, side, price);
+    const ids = new BigUint64Array(n);
+    const leaves = new Uint32Array(n);
+    if (n > 0) {
+      const p = this.ex.replayLevelOut();
+      const buf = this.ex.memory.buffer;
+      const v64 = new BigUint64Array(buf, p, n * 2);
+      const v32 = new Uint32Array(buf, p, n * 4);
+      for (let i = 0; i < n; i++) {
+        ids[i] = v64[i * 2]!;
+        leaves[i] = v32[i * 4 + 2]!;
+      }
+    }
+    return { ids, leaves };
+  }
+
+  /** Levels, orders and total quantity on each side of an instrument's book (whole book, not just N levels). */
+  bookCounts(instrumentId: number): { bidLevels: number; bidOrders: number; bidQty: bigint; askLevels: number; askOrders: number; askQty: bigint } | null {
+    if (this.ex.replayBookCounts(instrumentId >>> 0) === 0) return null;
+    const p = this.ex.replayLevelOut();
+    const u32 = new Uint32Array(this.ex.memory.buffer, p, 8);
+    const u64 = new BigUint64Array(this.ex.memory.buffer, p, 4);
+    return { bidLevels: u32[0]!, bidOrders: u32[1]!, bidQty: u64[1]!, askLevels: u32[4]!, askOrders: u32[5]!, askQty: u64[3]! };
+  }
+
+  depth(instrumentId: number, side: Side.Buy | Side.Sell, levels: number): Level[] {
+    return this.engine.depth(instrumentId, side, levels);
+  }
+}

@@ -1,0 +1,92 @@
+// Study config validation: every message names the key, the value found and what is allowed.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applyOverrides, ConfigError, loadStudyConfig, resolveStudy, validateStudy } from '../../src/config/study.js';
+import { FIXTURES } from './helpers.js';
+
+const base = () => ({
+  name: 'x',
+  data: { bars: 'data/es-ohlcv-1m.parquet' },
+  product: path.join(FIXTURES, 'es-product.yaml'),
+  strategy: { name: 'momentum' },
+  folds: { train: '20d', test: '10d' },
+});
+
+const problems = (raw: unknown): string[] => {
+  try {
+    validateStudy(raw, 'study.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('study config', () => {
+  it('accepts a minimal study and fills defaults', () => {
+    const c = validateStudy(base());
+    expect(c.objective).toEqual({ metric: 'sharpe', direction: 'max', minTrades: 1 });
+    expect(c.folds?.mode).toBe('rolling');
+    expect(c.workers).toBe('auto');
+    expect(c.data.cache).toBe(true);
+  });
+
+  it('bad enum: key, value and the allowed values', () => {
+    expect(problems({ ...base(), folds: { mode: 'sliding', train: '20d', test: '10d' } })).toEqual(['folds.mode: found "sliding"; allowed: "anchored" | "rolling"']);
+    expect(problems({ ...base(), objective: { metric: 'profit' } })[0]).toMatch(/^objective\.metric: found "profit"; allowed: "sharpe" \| "sortino" \| /);
+  });
+
+  it('bad duration and bad workers', () => {
+    expect(problems({ ...base(), folds: { train: '20 days', test: '10d' } })).toEqual([
+      'folds.train: found "20 days"; allowed: a duration such as 30d, 12h, 90m or 2w',
+    ]);
+    expect(problems({ ...base(), workers: 0 })).toEqual(['workers: found 0; allowed: "auto" or an integer from 1 to 1024']);
+  });
+
+  it('unknown keys list the keys allowed there', () => {
+    const p = problems({ ...base(), fold: {} });
+    expect(p[0]).toMatch(/^fold: unknown key; allowed keys here: name, description, data, product, backtest, strategy, search, folds, objective, window, workers, out$/);
+    expect(problems({ ...base(), folds: { train: '1d', test: '1d', stpe: '1d' } })[0]).toBe('folds.stpe: unknown key; allowed keys here: mode, train, test, step, partial');
+  });
+
+  it('missing required keys and wrong types', () => {
+    const { data: _d, ...noData } = base();
+    expect(problems(noData)).toEqual(['data: found nothing (missing); allowed: object']);
+    expect(problems({ ...base(), search: { params: { fast: 'ten' } } })[0]).toBe('search.params.fast: found "ten"; allowed: a list of numbers, or { min, max, step }');
+  });
+
+  it('cross-field rules: random search needs samples and seed; step must cover test', () => {
+    expect(problems({ ...base(), search: { method: 'random', params: { a: [1, 2] } } })).toEqual([
+      'search.samples: missing; allowed: a positive integer (random search)',
+      'search.seed: missing; allowed: a non-negative integer (random search must be reproducible)',
+    ]);
+    expect(problems({ ...base(), folds: { train: '20d', test: '10d', step: '5d' } })[0]).toMatch(/^folds\.step: found "5d"; allowed: a duration >= folds\.test \(10d\)/);
+  });
+
+  it('--set overrides parse YAML values at dotted paths, and are validated like the file', () => {
+    const raw = applyOverrides(base(), ['folds.train=60d', 'workers=2', 'strategy.params.fast=30', 'search.params.slow=[100, 200]']);
+    const c = validateStudy(raw);
+    expect(c.folds?.train).toBe('60d');
+    expect(c.workers).toBe(2);
+    expect(c.strategy.params).toEqual({ fast: 30 });
+    expect(c.search.params.slow).toEqual([100, 200]);
+    expect(problems(applyOverrides(base(), ['workers=many']))).toEqual(['workers: found "many"; allowed: "auto" or an integer from 1 to 1024']);
+    expect(() => applyOverrides(base(), ['folds'])).toThrow(/expected key=value/);
+  });
+
+  it('engine sections are checked by the engine schema, labelled with the study key', () => {
+    const c = validateStudy({ ...base(), backtest: { risk: { maxContracts: -1 } } });
+    expect(() => resolveStudy(c, 'study.yaml')).toThrow(/backtest\.risk\.maxContracts: found -1/);
+    const r = resolveStudy(validateStudy(base()), 'study.yaml');
+    expect(r.tickUnits).toBe(250_000_000n);
+    expect(r.hash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('the example configs in configs/ are valid', () => {
+    const root = path.resolve(FIXTURES, '../../..');
+    for (const f of ['es-study.yaml', 'btcusdt-study.yaml']) {
+      const c = loadStudyConfig(path.join(root, 'configs', f));
+      expect(resolveStudy(c, f, path.join(root, 'configs/products')).engine.product.symbol).toBeTruthy();
+    }
+  });
+});

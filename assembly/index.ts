@@ -124,4 +124,4 @@ export function eventsDropped(): u32 {
 export function engineClock(): u64 {
   return clock;
 }
-export { replayInit, replayColumn, replayCapacity, replayStatus, replayStatsPtr, replayStatsCap, replayInstrumentIndex, replaySetBase, replaySetPreopen, replayMbo, replayLevelOrders, replayLevelOut, replayBookCounts } from './replay';
+export { replayInit, replayColumn, replayCapacity, replayStatus, replayStatsPtr, replayStatsCap, replayInstrumentIndex, replaySetBase, replaySetPreopen, replayMbo, replayLevelOrders, replayLevelOut, replayBookCounts, replaySetFast } from './replay';

@@ -15,13 +15,20 @@
 import { CMD, EVT, ORDMAP } from './matching/state';
 import { processBatch } from './matching/commands';
 import { mapGet } from './matching/idmap';
-import { oa, O_LEAVES, O_PRICE, O_SIDE, O_NEXT } from './matching/orders';
-import { ia, sideBlock, findInstrument, S_BEST, S_BESTP } from './matching/instruments';
-import { la, L_PRICE, L_HEAD, L_COUNT, L_TOT, nextLevel } from './matching/levels';
+import {
+  oa, O_ID, O_PRICE, O_LEAVES, O_VISIBLE, O_NEXT, O_PREV, O_LEVEL, O_INS, O_SIDE, O_TYPE, O_TIF, O_STATUS, O_FLAGS,
+  O_STOP, O_EXPIRE, O_DISPLAY, O_ACCOUNT, O_SMP, O_HPOS, ensureOrderSlot, allocOrder,
+} from './matching/orders';
+import { ia, sideBlock, findInstrument, S_BEST, S_BESTP, I_TICK, I_MAXQ } from './matching/instruments';
+import { la, L_PRICE, L_HEAD, L_COUNT, L_TOT, L_VIS, nextLevel, unlinkOrder } from './matching/levels';
 import { rawAlloc } from './matching/memory';
+import { mapPut, mapReserve } from './matching/idmap';
+import { seqAppend, seqRenew } from './matching/lifecycle';
+import { restOrder, removeLive } from './matching/matching';
+import { inRange } from './matching/validation';
 import {
   C_NEW, C_CANCEL, C_MODIFY, C_MASS_CANCEL, E_REJECTED, BUY, SELL, T_LIMIT, TIF_DAY, R_DUPLICATE_ORDER_ID,
-  R_INVALID_QUANTITY, R_INVALID_SIDE, R_PRICE_OUT_OF_RANGE, R_INVALID_PRICE_TICK,
+  R_INVALID_QUANTITY, R_INVALID_SIDE, R_PRICE_OUT_OF_RANGE, R_INVALID_PRICE_TICK, R_CAPACITY_EXCEEDED, ST_RESTING,
 } from './matching/consts';
 
 // Stats fields (u64 index into a 256-byte per-instrument block; the host mirrors these numbers).
@@ -40,7 +47,7 @@ const RS_OTHER_REJECT: u32 = 11;
 const RS_LAST: u32 = 12;
 const RS_CROSSED_PREOPEN: u32 = 13;
 const RS_CROSSED_OUTSIDE: u32 = 14;
-const RS_FIRST_CROSSED_OUTSIDE_TS: u32 = 15;
+const RS_FIRST_CROSSED_OUTSIDE_TS: u32 = 15; // ts_event
 const RS_LAST_CROSSED_OUTSIDE_TS: u32 = 16;
 const RS_PREOPEN: u32 = 17; // flag set by the host
 const RS_DUPLICATE_ADD: u32 = 18;
@@ -52,7 +59,7 @@ const RS_SIDE_CHANGE: u32 = 23; // M that changes side (applied as cancel + add)
 const RS_UNKNOWN_ACTION: u32 = 24;
 const RS_TOB_ADD: u32 = 25; // adds with the TOB flag (top-of-book venues; not CME)
 const RS_CROSSED_NOW: u32 = 26; // 1 when the book was crossed at the last LAST record
-const RS_FIRST_TS: u32 = 27;
+const RS_FIRST_TS: u32 = 27; // ts_recv
 const RS_LAST_TS: u32 = 28;
 const RS_SNAPSHOT: u32 = 29; // records with the SNAPSHOT flag
 const RS_FIRST_CROSSED_OUTSIDE_IDX: u32 = 30; // host-relative record index (replayBase + i)
@@ -76,7 +83,8 @@ let P_INS: usize = 0; // u32
 let P_SIZE: usize = 0; // u32
 let P_OID: usize = 0; // u64
 let P_PRICE: usize = 0; // i64
-let P_TS: usize = 0; // u64
+let P_TS: usize = 0; // u64 ts_recv: output times
+let P_TSE: usize = 0; // u64 ts_event: pre-open boundaries (exchange time)
 let STATS: usize = 0;
 let statsCap: u32 = 0; // instrument indices covered
 let LVLOUT: usize = 0;
@@ -98,7 +106,7 @@ export function replayInit(cap: u32): usize {
   const a = align8(cap);
   const w4 = align8(cap * 4);
   const w8 = <usize>cap * 8;
-  const total: usize = <usize>3 * a + <usize>2 * w4 + <usize>3 * w8;
+  const total: usize = <usize>3 * a + <usize>2 * w4 + <usize>4 * w8;
   const p = rawAlloc(<u64>total);
   if (p == 0) return 0;
   P_ACTION = p;
@@ -109,6 +117,7 @@ export function replayInit(cap: u32): usize {
   P_OID = P_SIZE + w4;
   P_PRICE = P_OID + w8;
   P_TS = P_PRICE + w8;
+  P_TSE = P_TS + w8;
   statsCap = 64;
   STATS = rawAlloc(<u64>statsCap * STAT_BYTES);
   lvlOutCap = 4096;
@@ -118,7 +127,7 @@ export function replayInit(cap: u32): usize {
   return STATS == 0 || LVLOUT == 0 ? 0 : p;
 }
 
-/** Address of input column k: 0 action, 1 side, 2 flags, 3 instrument_id, 4 size, 5 order_id, 6 price, 7 ts. */
+/** Input column k: 0 action, 1 side, 2 flags, 3 instrument_id, 4 size, 5 order_id, 6 price, 7 ts_recv, 8 ts_event. */
 export function replayColumn(k: u32): usize {
   if (k == 0) return P_ACTION;
   if (k == 1) return P_SIDE;
@@ -127,7 +136,8 @@ export function replayColumn(k: u32): usize {
   if (k == 4) return P_SIZE;
   if (k == 5) return P_OID;
   if (k == 6) return P_PRICE;
-  return P_TS;
+  if (k == 7) return P_TS;
+  return P_TSE;
 }
 
 export function replayCapacity(): u32 {
@@ -241,6 +251,85 @@ function cmdClear(insId: u32, ts: u64): void {
   run1();
 }
 
+
+// ---- direct path: the engine's own internal functions, without the batch loop -------------------------------
+// A replayed order is a plain LIMIT DAY order resting in a PREOPEN book, so a new order, a cancel and a modify
+// reduce to what cmdNew/cmdCancel/cmdModify do for that case (same checks, same order fields, same level and
+// sequence bookkeeping) minus the event records nobody reads. test/replay/kernel.test.ts holds the two paths to
+// identical book hashes and the engine's invariant checks.
+let fast: bool = true;
+
+/** 1: direct path (default); 0: every record through processBatch (the reference path). */
+export function replaySetFast(on: u32): void {
+  fast = on != 0;
+}
+
+function fastNew(insIdx: u32, ins: usize, oid: u64, side: u8, price: i64, qty: u32): u8 {
+  if (side != BUY && side != SELL) return R_INVALID_SIDE;
+  if (qty < 1 || qty > load<u32>(ins, I_MAXQ)) return R_INVALID_QUANTITY;
+  if (mapGet(ORDMAP, oid) != 0) return R_DUPLICATE_ORDER_ID;
+  if (!inRange(price)) return R_PRICE_OUT_OF_RANGE;
+  if (price % load<i64>(ins, I_TICK) != 0) return R_INVALID_PRICE_TICK;
+  if (!ensureOrderSlot() || !mapReserve(ORDMAP)) return R_CAPACITY_EXCEEDED;
+  const s = allocOrder();
+  const o = oa(s);
+  store<u64>(o, oid, O_ID);
+  store<i64>(o, price, O_PRICE);
+  store<u32>(o, qty, O_LEAVES);
+  store<u32>(o, 0, O_VISIBLE);
+  store<u32>(o, 0, O_NEXT);
+  store<u32>(o, 0, O_PREV);
+  store<u32>(o, 0, O_LEVEL);
+  store<u32>(o, insIdx, O_INS);
+  store<u8>(o, side, O_SIDE);
+  store<u8>(o, T_LIMIT, O_TYPE);
+  store<u8>(o, TIF_DAY, O_TIF);
+  store<u8>(o, 0, O_FLAGS);
+  store<i64>(o, 0, O_STOP);
+  store<u64>(o, 0, O_EXPIRE);
+  store<u32>(o, 0, O_DISPLAY);
+  store<u32>(o, 0, O_ACCOUNT);
+  store<u32>(o, 0, O_SMP);
+  store<u32>(o, 0, O_HPOS);
+  mapPut(ORDMAP, oid, s);
+  seqAppend(s);
+  restOrder(s);
+  return 0;
+}
+
+/** Same price, qty ≤ leaves: in place, keeps the queue position (cmdModify's first branch). */
+function fastReduce(s: u32, qty: u32): void {
+  const o = oa(s);
+  const leaves = load<u32>(o, O_LEAVES);
+  const vis = load<u32>(o, O_VISIBLE);
+  const nv = vis < qty ? vis : qty;
+  const a = la(load<u32>(o, O_LEVEL));
+  store<u64>(a, load<u64>(a, L_TOT) - <u64>(leaves - qty), L_TOT);
+  store<u64>(a, load<u64>(a, L_VIS) - <u64>(vis - nv), L_VIS);
+  store<u32>(o, qty, O_LEAVES);
+  store<u32>(o, nv, O_VISIBLE);
+}
+
+/** Modify of a resting order (cmdModify in PREOPEN): in place, or to the back of the new price. */
+function fastModify(s: u32, ins: usize, price: i64, qty: u32): u8 {
+  if (qty < 1 || qty > load<u32>(ins, I_MAXQ)) return R_INVALID_QUANTITY;
+  const o = oa(s);
+  if (load<u8>(o, O_STATUS) != ST_RESTING) return R_INVALID_QUANTITY; // never: replayed orders always rest
+  const oins = ia(load<u32>(o, O_INS));
+  if (!inRange(price)) return R_PRICE_OUT_OF_RANGE;
+  if (price % load<i64>(oins, I_TICK) != 0) return R_INVALID_PRICE_TICK;
+  if (price == load<i64>(o, O_PRICE) && qty <= load<u32>(o, O_LEAVES)) {
+    fastReduce(s, qty);
+    return 0;
+  }
+  unlinkOrder(s);
+  store<i64>(o, price, O_PRICE);
+  store<u32>(o, qty, O_LEAVES);
+  seqRenew(s);
+  restOrder(s);
+  return 0;
+}
+
 /** Count an add/modify reject by its cause. */
 function countReject(idx: u32, r: u8): void {
   if (r == 0) return;
@@ -257,10 +346,11 @@ function countReject(idx: u32, r: u8): void {
 
 /**
  * Apply input rows [start, end). Stops early (see replayStatus) at a row of an instrument the engine does not
- * know (1: the host defines it and resumes at that row), at the first row with ts ≥ stopTs that starts a new
- * event (2), or just after a LAST row when stopAtLast ≠ 0 (3). Returns the row to resume from.
+ * know (1: the host defines it and resumes at that row), at the first row that starts a new event with
+ * ts_recv ≥ stopTs or ts_event ≥ stopEventTs (2), or just after a LAST row when stopAtLast ≠ 0 (3). Returns the
+ * row to resume from.
  */
-export function replayMbo(start: u32, end: u32, stopTs: u64, stopAtLast: u32): u32 {
+export function replayMbo(start: u32, end: u32, stopTs: u64, stopEventTs: u64, stopAtLast: u32): u32 {
   let curId: u32 = 0xffffffff;
   let idx: u32 = 0;
   let ins: usize = 0;
@@ -277,7 +367,8 @@ export function replayMbo(start: u32, end: u32, stopTs: u64, stopAtLast: u32): u
       ins = ia(idx);
     }
     const ts = load<u64>(P_TS + (<usize>i << 3));
-    if (ts >= stopTs && !midEvent) {
+    const tse = load<u64>(P_TSE + (<usize>i << 3));
+    if (!midEvent && (ts >= stopTs || tse >= stopEventTs)) {
       status = ST_STOP_TS;
       return i;
     }
@@ -296,7 +387,7 @@ export function replayMbo(start: u32, end: u32, stopTs: u64, stopAtLast: u32): u
       // 'A'
       sinc(idx, RS_ADDS);
       if ((flags & F_TOB) != 0) sinc(idx, RS_TOB_ADD);
-      countReject(idx, cmdNew(insId, oid, sideCode(sc), price, size, ts));
+      countReject(idx, fast ? fastNew(idx, ins, oid, sideCode(sc), price, size) : cmdNew(insId, oid, sideCode(sc), price, size, ts));
     } else if (action == 67) {
       // 'C': size is the quantity removed
       sinc(idx, RS_CANCELS);
@@ -310,7 +401,10 @@ export function replayMbo(start: u32, end: u32, stopTs: u64, stopAtLast: u32): u
         if (op != price || load<u8>(o, O_SIDE) != sideCode(sc)) sinc(idx, RS_MISMATCH);
         if (size > leaves) sinc(idx, RS_NEGATIVE_SIZE);
         if (size == 0) sinc(idx, RS_ZERO_SIZE);
-        else if (size >= leaves) cmdCancel(oid, ts);
+        else if (size >= leaves) {
+          if (fast) removeLive(s);
+          else cmdCancel(oid, ts);
+        } else if (fast) fastReduce(s, leaves - size);
         else cmdModify(oid, op, leaves - size, ts);
       }
     } else if (action == 77) {
@@ -320,16 +414,22 @@ export function replayMbo(start: u32, end: u32, stopTs: u64, stopAtLast: u32): u
       const side = sideCode(sc);
       if (s == 0) {
         sinc(idx, RS_UNKNOWN_MODIFY);
-        countReject(idx, cmdNew(insId, oid, side, price, size, ts));
+        countReject(idx, fast ? fastNew(idx, ins, oid, side, price, size) : cmdNew(insId, oid, side, price, size, ts));
       } else if (size == 0) {
         sinc(idx, RS_ZERO_SIZE);
-        cmdCancel(oid, ts);
+        if (fast) removeLive(s);
+        else cmdCancel(oid, ts);
       } else if (load<u8>(oa(s), O_SIDE) != side) {
         sinc(idx, RS_SIDE_CHANGE);
-        cmdCancel(oid, ts);
-        countReject(idx, cmdNew(insId, oid, side, price, size, ts));
+        if (fast) {
+          removeLive(s);
+          countReject(idx, fastNew(idx, ins, oid, side, price, size));
+        } else {
+          cmdCancel(oid, ts);
+          countReject(idx, cmdNew(insId, oid, side, price, size, ts));
+        }
       } else {
-        countReject(idx, cmdModify(oid, price, size, ts));
+        countReject(idx, fast ? fastModify(s, ins, price, size) : cmdModify(oid, price, size, ts));
       }
     } else if (action == 82) {
       // 'R'
@@ -353,11 +453,11 @@ export function replayMbo(start: u32, end: u32, stopTs: u64, stopAtLast: u32): u
         if (sget(idx, RS_PREOPEN) != 0) sinc(idx, RS_CROSSED_PREOPEN);
         else {
           if (sget(idx, RS_CROSSED_OUTSIDE) == 0) {
-            sset(idx, RS_FIRST_CROSSED_OUTSIDE_TS, ts);
+            sset(idx, RS_FIRST_CROSSED_OUTSIDE_TS, tse);
             sset(idx, RS_FIRST_CROSSED_OUTSIDE_IDX, base + <u64>i);
           }
           sinc(idx, RS_CROSSED_OUTSIDE);
-          sset(idx, RS_LAST_CROSSED_OUTSIDE_TS, ts);
+          sset(idx, RS_LAST_CROSSED_OUTSIDE_TS, tse);
         }
       }
       if (stopAtLast != 0) {

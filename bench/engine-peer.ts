@@ -10,7 +10,8 @@ export type PeerOp =
 
 /** Translate our commands to the peer's calls (limit GTC/IOC, cancel, modify price+size). */
 export function toPeerOps(cmds: readonly BookCommand[]): PeerOp[] {
-  return cmds.map((c): PeerOp => {
+  // the peer has a single implicit instrument: definitions have no counterpart
+  return cmds.filter((c) => c.type !== CommandType.DefineInstrument).map((c): PeerOp => {
     switch (c.type) {
       case CommandType.NewOrder:
         return {

@@ -7,6 +7,7 @@
 // same work over more cache lines.
 //
 //   node dist/bench/engine-throughput.js [commands=1000000] [batch=4096] [passes=5]
+import os from 'node:os';
 import { report } from './lib/results.js';
 import { generateFlow, type Flow } from './engine-flow.js';
 import { newPeerBook, runPeer, toPeerOps } from './engine-peer.js';
@@ -77,7 +78,7 @@ function timeReference(flow: Flow): Timed {
 }
 
 function timePeer(flow: Flow): Timed {
-  const setup = toPeerOps(flow.setup.slice(1));
+  const setup = toPeerOps(flow.setup);
   const ops = toPeerOps(flow.commands);
   const book = newPeerBook();
   runPeer(book, setup);
@@ -87,7 +88,7 @@ function timePeer(flow: Flow): Timed {
   return { seconds: Number(t1 - t0) / 1e9 };
 }
 
-async function main(): Promise<void> {
+function main(): void {
   console.log(`generating ${N.toLocaleString('en-US')} commands …`);
   const flow = generateFlow(N);
   const mix = [0, 0, 0, 0, 0];
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
       oursOverReference: Number((results[2]!.seconds / ours.seconds).toFixed(2)),
     },
     targets: { mcmdPerSec: 10, peerRatio: 20 },
-    loadAverage: (await import('node:os')).default.loadavg(),
+    loadAverage: os.loadavg(),
     bookHashAfterFlow: `0x${ours.hash!.toString(16)}`,
   });
   console.log(
@@ -150,4 +151,4 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+main();

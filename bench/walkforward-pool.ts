@@ -24,13 +24,13 @@ const arg = (name: string, def: string) => {
 };
 const TASKS = Number(arg('tasks', '4000'));
 const CONFIG = arg('config', 'configs/es-study.yaml');
-// a bigger grid than the demo's (24 sets × 6 folds + 6 = 150 tasks), so fixed costs (thread start, data
+// a bigger grid than the demo's (48 sets × 6 folds + 6 = 294 tasks), so fixed costs (thread start, data
 // load, JIT warm-up per worker, writing results) don't dominate the comparison
-const SETS = (arg('grid', 'fast=[10,15,20,30,45,60]')).split(';').filter(Boolean).map((s) => `search.params.${s}`);
+const SETS = (arg('grid', 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]')).split(';').filter(Boolean).map((s) => `search.params.${s}`);
 const NOOP = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'walkforward-noop-runner.js')).href;
 
 async function poolOverhead(workers: number, study: ReturnType<typeof resolveStudy>): Promise<number> {
-  const pool = new BacktestPool(workers);
+  const pool = new BacktestPool(workers, { runner: NOOP });
   const configJson = JSON.stringify(study.engine);
   // the same request shape the study runner sends (config as JSON, interned per worker by key)
   const req = (i: number): WorkerRequest => ({

@@ -4,9 +4,9 @@
 // strategy can read past its window; bars before the start are warm-up.
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import { Piscina, workerData } from 'piscina';
 import type { BarSeries } from '../src/backtest/api.js';
-import { loadBars } from '../src/data/bars.js';
+import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
 import type { RunBacktest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
 
 const barsCache = new Map<string, Promise<BarSeries>>();
@@ -58,13 +58,21 @@ function cut(b: BarSeries, n: number): BarSeries {
   return out;
 }
 
+// Start importing the runner the pool was created for (the engine by default) while the thread is idle.
+const prefetch = (workerData as { prefetchRunner?: string | null } | undefined)?.prefetchRunner;
+runnerFor(prefetch ?? undefined).catch(() => {
+  /* reported by the first task that needs it */
+});
+
 export default async function runTask(req: WorkerRequest) {
   const key = `${req.data.bars}\u0000${req.data.symbol ?? ''}\u0000${req.data.tickUnits}`;
   let loadMs = 0;
   let bars = barsCache.get(key);
   if (!bars) {
     const t0 = performance.now();
-    bars = loadBars(req.data.bars, { tickUnits: req.data.tickUnits, symbol: req.data.symbol, cache: req.data.cache });
+    const opts = { tickUnits: req.data.tickUnits, symbol: req.data.symbol, cache: req.data.cache };
+    const entry = req.data.cacheEntry;
+    bars = entry ? Promise.resolve().then(() => loadBarsFromEntry(req.data.bars, entry, opts)) : loadBars(req.data.bars, opts);
     barsCache.set(key, bars);
     bars.catch(() => barsCache.delete(key));
     await bars;

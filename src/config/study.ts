@@ -27,7 +27,7 @@ export const OBJECTIVE_METRICS = [
   'volatility',
 ] as const;
 
-const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30d, 12h, 90m or 2w');
+const duration = z.string().regex(DURATION_PATTERN, 'a duration such as 30d, 12h, 90m, 2w or 30s');
 
 const paramValues = z.union([
   z.array(z.number()).min(1),
@@ -86,6 +86,8 @@ export const studySchema = z.strictObject({
   /** backtest window for `contango backtest` (ISO dates, UTC); defaults to the whole file */
   window: z.strictObject({ start: z.string().optional(), end: z.string().optional() }).default({}),
   workers: z.union([z.literal('auto'), z.number().int().min(1).max(1024)]).default('auto'),
+  /** a backtest running longer than this is stopped (its worker is replaced) and counts as a failure */
+  taskTimeout: duration.optional(),
   out: z.string().min(1).default('results/study'),
 });
 
@@ -191,7 +193,7 @@ export function searchSpecOf(cfg: StudyConfig): SearchSpec {
  * plus the size of each data file. A results directory remembers it, so a resume never mixes two studies.
  */
 export function studyHash(cfg: StudyConfig, resolvedProduct?: unknown): string {
-  const { workers: _w, out: _o, ...rest } = cfg;
+  const { workers: _w, out: _o, taskTimeout: _t, ...rest } = cfg;
   let dataSize = -1;
   try {
     dataSize = statSync(cfg.data.bars).size;

@@ -30,19 +30,25 @@ export class WasmEngine implements OrderBookEngine {
   private buffer: ArrayBuffer | null = null;
   private view!: DataView;
   private bytes!: Uint8Array;
+  private cmdArea!: Uint8Array;
+  private readonly memory: { readonly buffer: ArrayBuffer };
 
   constructor(options: WasmEngineOptions = {}) {
     this.exports = instantiateEngine(options.build ?? 'release');
     this.exports.init(options.maxOrders ?? 1 << 16, options.maxInstruments ?? 64);
     this.batchCapacity = this.exports.cmdCapacity();
+    this.memory = this.exports.memory;
   }
 
+  /** Re-create the views when memory grew (the ArrayBuffer is replaced) or after reset(). */
   private refresh(): void {
-    const buf = this.exports.memory.buffer;
+    const buf = this.memory.buffer;
     if (buf !== this.buffer) {
       this.buffer = buf;
       this.view = new DataView(buf);
       this.bytes = new Uint8Array(buf);
+      const p = this.exports.cmdPtr();
+      this.cmdArea = this.bytes.subarray(p, p + this.batchCapacity * CMD_SIZE);
     }
   }
 
@@ -51,7 +57,7 @@ export class WasmEngine implements OrderBookEngine {
   /** Byte view of the command area (batchCapacity × 80 bytes); re-fetch after every run(). */
   commandArea(): Uint8Array {
     this.refresh();
-    return this.bytes.subarray(this.exports.cmdPtr(), this.exports.cmdPtr() + this.batchCapacity * CMD_SIZE);
+    return this.cmdArea;
   }
 
   /** Run the first n records of the command area; returns the number of events (see eventArea). */

@@ -8,13 +8,16 @@
 // symbol), optionally with the perpetual columns `mark_price` (same price encoding) and `funding_rate`
 // (a fraction, e.g. 0.0001 = 1 bp, per funding interval).
 import { readFile } from 'node:fs/promises';
-import * as arrow from 'apache-arrow';
-import { readParquet } from 'parquet-wasm';
+import type * as ArrowNS from 'apache-arrow';
 import type { BarSeries } from '../backtest/api.js';
 import type { Column, ColumnBatch } from './batch.js';
 import { UNDEF_PRICE } from './batch.js';
-import { loadCached } from './cache/index.js';
-import { openDbn } from './dbn/index.js';
+import { loadEntry, readManifest } from './cache/load.js';
+
+// apache-arrow, parquet-wasm, the DBN reader and the cache builder are imported on first use: a backtest
+// worker that reads a ready cache entry never loads them, which keeps worker start-up short.
+let arrow: typeof ArrowNS;
+const arrowLib = async () => (arrow ??= await import('apache-arrow'));
 
 export interface BarLoadOptions {
   /** tick size in 1e-9 price units (ES 0.25 → 250_000_000n) */
@@ -64,7 +67,31 @@ export async function loadBars(file: string, opts: BarLoadOptions): Promise<BarS
 
 /** Bars through the columnar cache; rejects for files the cache does not take (the caller reads directly). */
 export async function readCachedBars(file: string, symbol?: string, cacheDir?: string): Promise<RawBars> {
+  const { loadCached } = await import('./cache/index.js');
   const batch = await loadCached(file, { cacheDir });
+  return rawBarsFromCacheBatch(file, batch, symbol);
+}
+
+/** The cache entry directory for a file (built if missing), or undefined when the cache does not take it. */
+export async function cacheEntryFor(file: string, cacheDir?: string): Promise<string | undefined> {
+  try {
+    const { ensureCache } = await import('./cache/index.js');
+    return (await ensureCache(file, { cacheDir })).dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Bars from a cache entry directory another thread has just validated (a study's main thread): no
+ * freshness check, no source hashing, only the column files read into typed arrays.
+ */
+export function loadBarsFromEntry(file: string, entryDir: string, opts: BarLoadOptions): BarSeries {
+  const batch = loadEntry(entryDir, readManifest(entryDir));
+  return toBarSeries(rawBarsFromCacheBatch(file, batch, opts.symbol), opts);
+}
+
+function rawBarsFromCacheBatch(file: string, batch: ReturnType<typeof loadEntry>, symbol?: string): RawBars {
   const names = new Map<number, string>();
   const dict = batch.dictionaries?.['symbol'];
   const ids = batch.columns['instrument_id'];
@@ -192,7 +219,9 @@ export async function readParquetBars(file: string, symbol?: string): Promise<Ra
   } catch (e) {
     throw new BarDataError(file, undefined, undefined, `cannot read (${(e as Error).message})`);
   }
-  let table: arrow.Table;
+  await arrowLib();
+  const { readParquet } = await import('parquet-wasm');
+  let table: ArrowNS.Table;
   try {
     table = arrow.tableFromIPC(readParquet(bytes).intoIPCStream());
   } catch (e) {
@@ -246,7 +275,7 @@ export async function readParquetBars(file: string, symbol?: string): Promise<Ra
   return raw;
 }
 
-type Vec = arrow.Vector;
+type Vec = ArrowNS.Vector;
 
 function chunksOf(v: Vec, file: string, column: string): { values: ArrayLike<unknown>; nulls: number }[] {
   return v.data.map((d) => {
@@ -374,6 +403,7 @@ function asI64(c: Column): BigInt64Array {
 
 /** Read a DBN ohlcv file (plain or zstd) through the project's DBN reader; symbols from its mappings. */
 export async function readDbnBars(file: string, symbol?: string): Promise<RawBars> {
+  const { openDbn } = await import('./dbn/index.js');
   const reader = await openDbn(file);
   const batches: ColumnBatch[] = [];
   for await (const b of reader.batches()) batches.push(b);

@@ -118,8 +118,17 @@ export class BatchChannel implements AsyncIterable<ColumnBatch> {
   private closed = false;
   private wake: (() => void) | undefined;
   private drained: (() => void) | undefined;
+  private failure: unknown;
+
+  /** The consumer failed: wake the producer, which then throws this error. */
+  fail(e: unknown): void {
+    this.failure = e ?? new Error('book output writer failed');
+    this.queue = [];
+    this.drained?.();
+  }
 
   push(b: ColumnBatch): void {
+    if (this.failure !== undefined) throw this.failure;
     this.queue.push(b);
     this.wake?.();
   }
@@ -131,7 +140,8 @@ export class BatchChannel implements AsyncIterable<ColumnBatch> {
 
   /** Resolves when at most `max` batches are waiting. */
   async drain(max = 2): Promise<void> {
-    while (this.queue.length > max) await new Promise<void>((r) => (this.drained = r));
+    while (this.queue.length > max && this.failure === undefined) await new Promise<void>((r) => (this.drained = r));
+    if (this.failure !== undefined) throw this.failure;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ColumnBatch> {

@@ -87,3 +87,25 @@ export function inferTick(
   }
   return { tick: g, samples };
 }
+
+/**
+ * The setup of an instrument seen for the first time at row `at`: its definition, else the --tick option,
+ * else the GCD of its prices in rows [at, to) (tick 1e-9 when it has no price there).
+ */
+export function instrumentFor(
+  id: number,
+  ids: Uint32Array,
+  prices: BigInt64Array,
+  at: number,
+  to: number,
+  definitions?: Map<number, ReplayInstrument>,
+  tick?: bigint,
+): ReplayInstrument {
+  const def = definitions?.get(id);
+  if (def) return def;
+  if (tick !== undefined) return { instrumentId: id, tickSize: tick, matchAlgorithm: '', symbol: '', tickSource: 'option' };
+  const g = inferTick(ids, prices, id, at, to);
+  return g.tick > 0n
+    ? { instrumentId: id, tickSize: g.tick, matchAlgorithm: '', symbol: '', tickSource: 'inferred' }
+    : { instrumentId: id, tickSize: 1n, matchAlgorithm: '', symbol: '', tickSource: 'default' };
+}

@@ -2,6 +2,7 @@
 // Copies MBO columns in (one typed-array copy per column per chunk), runs replayMbo, reads the per-instrument
 // counters. The stats field numbers (RS) mirror assembly/replay.ts and are pinned by test/replay/kernel.test.ts.
 import { WasmEngine } from '../core/engine.js';
+import type { EngineBuild } from '../core/loader.js';
 import { CommandType, EventType, TradingState, type Level, type Side } from '../core/types.js';
 
 /** Stats fields (u64 index within a 256-byte per-instrument block), as in assembly/replay.ts. */
@@ -45,8 +46,8 @@ const STAT_BYTES = 256;
 export const STOP = { done: 0, unknownInstrument: 1, stopTs: 2, afterLast: 3 } as const;
 
 /** Input columns in their wasm order (assembly/replay.ts replayColumn). */
-const COLS = ['action', 'side', 'flags', 'instrument_id', 'size', 'order_id', 'price', 'ts'] as const;
-const WIDTH = [1, 1, 1, 4, 4, 8, 8, 8];
+const COLS = ['action', 'side', 'flags', 'instrument_id', 'size', 'order_id', 'price', 'ts_recv', 'ts_event'] as const;
+const WIDTH = [1, 1, 1, 4, 4, 8, 8, 8, 8];
 
 interface ReplayExports {
   memory: { buffer: ArrayBuffer };
@@ -58,10 +59,11 @@ interface ReplayExports {
   replayInstrumentIndex(insId: number): number;
   replaySetBase(b: bigint): void;
   replaySetPreopen(insId: number, on: number): void;
-  replayMbo(start: number, end: number, stopTs: bigint, stopAtLast: number): number;
+  replayMbo(start: number, end: number, stopTs: bigint, stopEventTs: bigint, stopAtLast: number): number;
   replayLevelOrders(insId: number, side: number, price: bigint): number;
   replayLevelOut(): number;
   replayBookCounts(insId: number): number;
+  replaySetFast(on: number): void;
 }
 
 /** MBO columns as the DBN reader, the parquet reader and the cache all produce them (src/data/batch.ts). */
@@ -73,8 +75,10 @@ export interface MboColumns {
   size: Uint32Array;
   order_id: BigUint64Array;
   price: BigInt64Array;
-  /** the record's time for replay purposes (ts_recv: the order Databento sorts by) */
-  ts: BigUint64Array;
+  /** capture time: the order Databento sorts by; output times (samples) are on this clock */
+  ts_recv: BigUint64Array;
+  /** exchange time: pre-open windows and status changes are on this clock */
+  ts_event: BigUint64Array;
 }
 
 export interface InstrumentSetup {
@@ -87,14 +91,19 @@ export class ReplayKernel {
   readonly capacity: number;
   private readonly ex: ReplayExports;
 
-  constructor(capacity = 1 << 16, maxOrders = 1 << 18) {
-    this.engine = new WasmEngine({ maxOrders, maxInstruments: 16 });
+  /**
+   * `direct` (default true): records go straight to the engine's internal functions; false: every record
+   * becomes an engine command run through its batch loop (the reference path; same book, slower).
+   */
+  constructor(capacity = 1 << 16, maxOrders = 4096, direct = true, build: EngineBuild = 'release') {
+    this.engine = new WasmEngine({ maxOrders, maxInstruments: 16, build });
     this.ex = this.engine.exports as unknown as ReplayExports;
     if (typeof this.ex.replayMbo !== 'function') {
       throw new Error('build/contango.wasm has no replay exports (assembly/replay.ts); run `npm run build:wasm`');
     }
     this.capacity = capacity;
     if (this.ex.replayInit(capacity) === 0) throw new Error(`replay: cannot allocate ${capacity} input rows in wasm memory`);
+    this.ex.replaySetFast(direct ? 1 : 0);
   }
 
   /**
@@ -143,9 +152,12 @@ export class ReplayKernel {
     this.ex.replaySetBase(BigInt(baseIndex));
   }
 
-  /** Apply loaded rows [start, end); returns where it stopped (see `status`). */
-  run(start: number, end: number, stopTs: bigint, stopAtLast: boolean): number {
-    return this.ex.replayMbo(start, end, stopTs, stopAtLast ? 1 : 0);
+  /**
+   * Apply loaded rows [start, end); returns where it stopped (see `status`): before the first row starting an
+   * event with ts_recv ≥ stopTs or ts_event ≥ stopEventTs, or after a LAST row when stopAtLast.
+   */
+  run(start: number, end: number, stopTs: bigint, stopEventTs: bigint, stopAtLast: boolean): number {
+    return this.ex.replayMbo(start, end, stopTs, stopEventTs, stopAtLast ? 1 : 0);
   }
 
   get status(): number {

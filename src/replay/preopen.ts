@@ -134,3 +134,21 @@ export class PreopenSchedule {
     return out;
   }
 }
+
+/** Status changes from a Databento status file (any DBN version), on the exchange clock (ts_event). */
+export async function loadStatusChanges(file: string): Promise<StatusChange[]> {
+  const { readDbnAll } = await import('../data/dbn/index.js');
+  const r = await readDbnAll(file, { expectSchema: 'status' });
+  const out: StatusChange[] = [];
+  for (const b of r.batches) {
+    const act = b.columns.action as Uint16Array;
+    const ids = b.columns.instrument_id as Uint32Array;
+    const ts = b.columns.ts_event as BigUint64Array;
+    for (let i = 0; i < b.length; i++) {
+      const pre = statusIsPreopen(act[i]!);
+      if (pre === undefined) continue;
+      out.push({ ts: ts[i]!, instrumentId: ids[i] === 0 ? undefined : ids[i]!, preopen: pre });
+    }
+  }
+  return out;
+}

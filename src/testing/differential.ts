@@ -3,7 +3,8 @@
 // batch, the book hash after every batch, and top of book, depth, live counts and order states now and
 // then. Stops at the first difference and describes it: seed, command index, the last commands and both
 // event lists.
-import { Side, type BookCommand, type BookEvent, type OrderBookEngine } from '../core/types.js';
+import { EventType, Side, type BookCommand, type BookEvent, type OrderBookEngine } from '../core/types.js';
+import { CANCEL_REASON_NAMES, EVENT_NAMES, EXPIRE_REASON_NAMES, REJECT_REASON_NAMES, nameOf } from '../io/names.js';
 import { Prng } from './prng.js';
 import { DEFAULT_PROFILES, RandomCommands, describeCommand } from './random-commands.js';
 
@@ -25,6 +26,11 @@ export interface DifferentialResult {
   ms: number;
   /** Human-readable description of the first difference, or undefined when none was found. */
   mismatch?: string;
+  /**
+   * How often each kind of event occurred, keyed "EVENT" and "EVENT:reason" (event and reason names as
+   * in docs/jsonl.md, e.g. "rejected:PRICE_OUTSIDE_BAND", "fill:uncross"): shows what the stream exercised.
+   */
+  coverage: Record<string, number>;
 }
 
 const EVENT_FIELDS: readonly (keyof BookEvent)[] = [
@@ -64,6 +70,8 @@ export function runDifferential(
   let done = 0;
   let batches = 0;
   let events = 0;
+  const coverage: Record<string, number> = {};
+  const count = (key: string) => (coverage[key] = (coverage[key] ?? 0) + 1);
   const fail = (why: string, atCommand: number, batch: BookCommand[], refEvents: BookEvent[], engEvents: BookEvent[]) => {
     const local = atCommand - (done - batch.length);
     const window = history.slice(-Math.min(history.length, 30 + (batch.length - local)), history.length - (batch.length - local) + 1);
@@ -77,7 +85,7 @@ export function runDifferential(
       `engine events of that command:`,
       ...engEvents.filter((e) => e.cmdIndex === local).map((e) => `  ${describeEvent(e)}`),
     ];
-    return { commands: done, batches, events, ms: performance.now() - started, mismatch: lines.join('\n') };
+    return { commands: done, batches, events, ms: performance.now() - started, mismatch: lines.join('\n'), coverage };
   };
 
   while (done < options.commands) {
@@ -91,8 +99,16 @@ export function runDifferential(
     done += n;
     batches++;
     events += refEvents.length;
-    const count = Math.min(refEvents.length, engEvents.length);
-    for (let i = 0; i < count; i++) {
+    for (const e of refEvents) {
+      const name = EVENT_NAMES[e.type];
+      count(name);
+      if (e.type === EventType.Rejected) count(`${name}:${nameOf(REJECT_REASON_NAMES, e.reason)}`);
+      else if (e.type === EventType.Cancelled) count(`${name}:${nameOf(CANCEL_REASON_NAMES, e.reason)}`);
+      else if (e.type === EventType.Expired) count(`${name}:${nameOf(EXPIRE_REASON_NAMES, e.reason)}`);
+      else if (e.type === EventType.Fill && e.side === Side.None) count('fill:uncross');
+    }
+    const common = Math.min(refEvents.length, engEvents.length);
+    for (let i = 0; i < common; i++) {
       const field = eventDifference(refEvents[i]!, engEvents[i]!);
       if (field !== undefined) {
         const at = done - n + refEvents[i]!.cmdIndex;
@@ -103,7 +119,7 @@ export function runDifferential(
       }
     }
     if (refEvents.length !== engEvents.length) {
-      const extra = refEvents[count] ?? engEvents[count]!;
+      const extra = refEvents[common] ?? engEvents[common]!;
       return fail(
         `event counts differ: reference ${refEvents.length}, engine ${engEvents.length}`,
         done - n + extra.cmdIndex, batch, refEvents, engEvents,
@@ -122,7 +138,7 @@ export function runDifferential(
       if (why !== undefined) return fail(why, done - 1, batch, refEvents, engEvents);
     }
   }
-  return { commands: done, batches, events, ms: performance.now() - started };
+  return { commands: done, batches, events, ms: performance.now() - started, coverage };
 }
 
 /** top, depth, live count and the state of the orders the batch touched. */

@@ -13,6 +13,8 @@ export interface ProgressOptions {
   /** force plain periodic lines (tests) or the bar; default: bar when stderr is a TTY */
   mode?: 'bar' | 'lines' | 'silent';
   intervalMs?: number;
+  /** items already complete when progress starts (resumed tasks): the ETA counts only the rest */
+  base?: number;
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
@@ -39,7 +41,7 @@ export function createProgress(o: ProgressOptions): Progress {
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(o.total, 0, { note: '' });
+    bar.start(o.total, o.base ?? 0, { note: '' });
     return {
       update: (done, note) => bar.update(done, { note: note ?? '' }),
       stop: () => bar.stop(),
@@ -50,7 +52,8 @@ export function createProgress(o: ProgressOptions): Progress {
   let lastDone = 0;
   const line = (done: number, note?: string) => {
     const elapsed = (Date.now() - t0) / 1000;
-    const eta = done > 0 ? (elapsed / done) * (o.total - done) : NaN;
+    const base = o.base ?? 0;
+    const eta = done > base ? (elapsed / (done - base)) * (o.total - done) : done >= o.total ? 0 : NaN;
     stream.write(`${o.label}: ${done}/${o.total} (${Math.floor((100 * done) / Math.max(1, o.total))}%) elapsed ${formatEta(elapsed)} ETA ${formatEta(eta)}${note ? ' ' + note : ''}\n`);
   };
   return {

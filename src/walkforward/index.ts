@@ -4,14 +4,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { loadStudyConfig, resolveStudy, type ResolvedStudy } from '../config/study.js';
-import { loadBars } from '../data/bars.js';
+import { loadStrategyModule } from '../backtest/index.js';
+import { resolveParams } from '../backtest/strategy.js';
+import { ConfigError, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
+import { candidates } from './search.js';
+import type { BarSeries } from '../backtest/api.js';
+import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';
 import { writeStudyResults } from '../report/results.js';
 import { studySummary } from '../report/summary.js';
 import { log } from '../util/log.js';
 import { createProgress, type ProgressOptions } from '../util/progress.js';
-import { resolveWorkers } from './pool.js';
-import type { BacktestPool } from './pool.js';
+import { BacktestPool, resolveWorkers } from './pool.js';
 import { rangeOf, runWalkForward, type StudyOutcome } from './runner.js';
 
 export interface StudyCommandOptions {
@@ -46,12 +49,31 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   if (o.out !== undefined) sets.push(`out=${o.out}`);
   const cfg = loadStudyConfig(o.config, sets);
   const study = resolveStudy(cfg, o.config, o.productsDir);
+  if (!o.runner) await checkParams(study, o.config); // a custom runner (tests, benchmarks) has its own parameters
   const workers = o.pool?.size ?? resolveWorkers(cfg.workers);
   const outDir = cfg.out;
   log.info(`study ${cfg.name} (config ${study.hash}) → ${outDir}; ${workers} worker(s)`);
+  // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
+  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
   const tLoad = performance.now();
-  // loading here also builds the cache entry, so the workers all hit it
-  const bars = await loadBars(cfg.data.bars, { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: cfg.data.cache });
+  const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol };
+  // Through the cache: the main thread validates (or builds) the entry and loads from it; the workers then
+  // read the same entry's column files without re-validating. Files the cache doesn't take are read directly.
+  let cacheEntry = cfg.data.cache ? await cacheEntryFor(cfg.data.bars) : undefined;
+  let bars: BarSeries | undefined;
+  if (cacheEntry) {
+    try {
+      bars = loadBarsFromEntry(cfg.data.bars, cacheEntry, loadOpts);
+    } catch {
+      cacheEntry = undefined;
+    }
+  }
+  try {
+    bars ??= await loadBars(cfg.data.bars, { ...loadOpts, cache: false });
+  } catch (e) {
+    await ownPool?.close();
+    throw e;
+  }
   const loadMs = performance.now() - tLoad;
   log.info(`data: ${cfg.data.bars} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${loadMs.toFixed(0)} ms`);
   let progress: ReturnType<typeof createProgress> | undefined;
@@ -63,12 +85,16 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     fresh: o.fresh,
     runner: o.runner,
     signal: o.signal,
-    pool: o.pool,
+    pool: o.pool ?? ownPool,
+    cacheEntry,
     onProgress: (p) => {
-      progress ??= createProgress({ label: cfg.name, total: p.total, mode: o.progress });
+      progress ??= createProgress({ label: cfg.name, total: p.total, mode: o.progress, base: p.done });
       progress.update(p.done, `${p.resumed ? `resumed ${p.resumed} ` : ''}${p.retried ? `retried ${p.retried} ` : ''}${p.failed ? `failed ${p.failed}` : ''}`.trim());
     },
-  }).finally(() => progress?.stop());
+  }).finally(async () => {
+    progress?.stop();
+    await ownPool?.close();
+  });
   const run = {
     study: cfg.name,
     config: o.config,
@@ -98,6 +124,35 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   );
   if (o.print) process.stdout.write(studySummary(outcome, cfg.objective.metric) + '\n');
   return { study, outcome, outDir, files, workers };
+}
+
+/**
+ * Check every candidate parameter set against the strategy's declared parameters before anything runs:
+ * a bad range in the config is one clear error, not a failed task per fold and candidate.
+ */
+export async function checkParams(study: ResolvedStudy, file: string): Promise<void> {
+  const { cfg } = study;
+  let mod;
+  try {
+    mod = await loadStrategyModule(cfg.strategy.name);
+  } catch (e) {
+    throw new ConfigError(file, [`strategy.name: found ${JSON.stringify(cfg.strategy.name)}; ${(e as Error).message}`]);
+  }
+  const problems = new Set<string>();
+  try {
+    resolveParams(mod, cfg.strategy.params);
+  } catch (e) {
+    problems.add(`strategy.params: ${(e as Error).message}`);
+  }
+  for (const set of candidates(searchSpecOf(cfg))) {
+    try {
+      resolveParams(mod, { ...cfg.strategy.params, ...set });
+    } catch (e) {
+      problems.add(`search.params (set ${JSON.stringify(set)}): ${(e as Error).message}`);
+      if (problems.size >= 5) break;
+    }
+  }
+  if (problems.size) throw new ConfigError(file, [...problems]);
 }
 
 /** Path, size and (up to 256 MB) SHA-256 of a data file, for the run log. */

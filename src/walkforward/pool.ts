@@ -36,9 +36,14 @@ export function workerFile(): string {
 export class BacktestPool {
   readonly pool: Piscina<WorkerRequest, WorkerResponse>;
 
-  constructor(readonly size: number, filename = workerFile()) {
+  /**
+   * `runner`: the module the tasks will use (default: the engine). Workers start importing it as soon as
+   * they start, so the import overlaps the main thread's data loading instead of delaying the first task.
+   */
+  constructor(readonly size: number, opts: { runner?: string; filename?: string } = {}) {
     this.pool = new Piscina({
-      filename,
+      filename: opts.filename ?? workerFile(),
+      workerData: { prefetchRunner: opts.runner ?? null },
       minThreads: size,
       maxThreads: size,
       // keep workers (and the data they loaded) for the whole study

@@ -10,6 +10,11 @@ export interface DataSpec {
   tickUnits: bigint;
   /** through the columnar cache (the main thread builds the entry before workers start) */
   cache: boolean;
+  /**
+   * The cache entry the main thread validated and loaded successfully: workers read its column files
+   * directly (no re-validation, none of the parquet/DBN/arrow modules loaded). Absent: read the file.
+   */
+  cacheEntry?: string;
 }
 
 export interface WorkerRequest {

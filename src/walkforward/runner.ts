@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import type { BacktestTask, BarSeries, Metrics } from '../backtest/api.js';
 import type { ResolvedStudy } from '../config/study.js';
 import { foldSpecOf, searchSpecOf } from '../config/study.js';
+import { parseDuration } from './duration.js';
 import { makeFolds, type Fold } from './folds.js';
 import { BacktestPool } from './pool.js';
 import type { DataSpec, WorkerRequest, WorkerResponse } from './protocol.js';
@@ -23,6 +24,8 @@ import { initialCapitalOf, stitch, type FoldEquity, type Stitched } from './stit
 
 export interface StudyRunOptions {
   study: ResolvedStudy;
+  /** the validated cache entry of the bar file, handed to workers (see DataSpec.cacheEntry) */
+  cacheEntry?: string;
   /** bars loaded in the main thread: only their time range is used here (folds) */
   range: { start: bigint; end: bigint };
   outDir: string;
@@ -92,10 +95,8 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const sets = candidates(searchSpecOf(cfg));
   const objective: Objective = cfg.objective;
   const journal = new ResultsJournal(opts.outDir);
-  const done = opts.fresh
-    ? journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, true)
-    : journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, false);
-  const data: DataSpec = { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache };
+  const done = journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, opts.fresh ?? false);
+  const data: DataSpec = { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry };
 
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);
@@ -108,6 +109,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
 
   const queue: Pending[] = [];
   const configJson = JSON.stringify(study.engine);
+  const timeoutMs = cfg.taskTimeout ? Number(parseDuration(cfg.taskTimeout) / 1_000_000n) : undefined;
   const mkTask = (p: Pending): BacktestTask => {
     const f = folds[p.fold]!;
     return {
@@ -156,7 +158,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   // folds with nothing to choose from still count their OOS slot as finished
   const finishedWithoutOos = () => folds.filter((_, k) => isPending[k] === 0 && !oosResults[k] && !queue.some((q) => q.id === oosId(k))).length;
 
-  const pool = opts.pool ?? new BacktestPool(opts.workers);
+  const pool = opts.pool ?? new BacktestPool(opts.workers, { runner: opts.runner });
   const inFlight = new Set<Promise<void>>();
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);
@@ -166,11 +168,12 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const runOne = async (p: Pending): Promise<void> => {
     const req: WorkerRequest = { id: p.id, task: mkTask(p), data, runner: opts.runner, want: p.phase === 'oos' ? 'full' : 'metrics', attempt: p.attempt, configKey: study.hash, configJson };
     let res: WorkerResponse;
+    const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
     try {
-      res = await pool.run(req, controller.signal);
+      res = await pool.run(req, timeout ? AbortSignal.any([controller.signal, timeout]) : controller.signal);
     } catch (e) {
       if (controller.signal.aborted) return;
-      const message = e instanceof Error ? e.message : String(e);
+      const message = timeout?.aborted ? `timed out after ${cfg.taskTimeout} (taskTimeout)` : e instanceof Error ? e.message : String(e);
       if (p.attempt < 2) {
         progress.retried++;
         queue.unshift({ ...p, attempt: p.attempt + 1 });

@@ -348,3 +348,60 @@ describe('book hash and queries', () => {
     expect(e.engine.validateInternalState()).toBe(0);
   });
 });
+
+describe('more §5/§7/§9 cases', () => {
+  it('stops elected by the uncross are processed after it, in OPEN state', () => {
+    const e = new CheckedEngine();
+    e.run(define(1, { state: TradingState.PreOpen, protectionTicks: 2 }));
+    // no reference, no trade yet: stop prices are not checked against a last trade
+    e.run(
+      buy(1, 101, 3),
+      sell(2, 99, 3),
+      sell(3, 103, 1),
+      buy(9, 0, 2, { orderType: T.Stop, stopPrice: 100 }),
+    );
+    // IOP: candidates 99 and 101, both match 3 with imbalance 0 → no reference → lowest price 99
+    expect(briefs(e.run(setState(1, TradingState.Open)))).toEqual([
+      'STATE 1 2',
+      'FILL 1x2 3@99 L0/0',
+    ]);
+    expect(e.engine.orderState(9n)).toMatchObject({ status: 'stop' });
+    // the next trade at 103 ≥ 100 elects the stop; its limit is 100 + 2 ticks = 102, below the 103 ask: it rests
+    expect(briefs(e.run(buy(4, 103, 1)))).toEqual([
+      'ACC 4 1@103',
+      'FILL 4x3 1@103 L0/0',
+      'TRIG 9 2@102 aux100',
+    ]);
+    expect(e.engine.top(1)).toMatchObject({ bidPrice: 102, bidQty: 2, askPrice: null });
+  });
+
+  it('an uncross fill elects a stop that then trades in OPEN state', () => {
+    const e = new CheckedEngine();
+    e.run(define(1, { state: TradingState.PreOpen, protectionTicks: 5 }));
+    e.run(
+      sell(1, 100, 2),
+      buy(2, 100, 1),
+      sell(3, 104, 1),
+      buy(9, 0, 1, { orderType: T.Stop, stopPrice: 100 }),
+    );
+    expect(briefs(e.run(setState(1, TradingState.Open)))).toEqual([
+      'STATE 1 2',
+      'FILL 2x1 1@100 L0/1',
+      'TRIG 9 1@105 aux100',
+      'FILL 9x1 1@100 L0/0',
+    ]);
+  });
+
+  it('GTD stops expire like resting orders; END_SESSION for all instruments', () => {
+    const e = new CheckedEngine();
+    e.run(define(1), define(2), sell(1, 100, 1), buy(2, 100, 1));
+    e.run(sell(3, 0, 1, { orderType: T.Stop, stopPrice: 90, tif: TIF.GTD, expireTs: 20n }));
+    e.run(buy(4, 50, 1, { tif: TIF.Day }), buy(5, 50, 1, { tif: TIF.Day, instrumentId: 2 }));
+    expect(briefs(e.run({ type: CommandType.AdvanceTime, ts: 20n }))).toEqual(['EXP 3 r2 1@85']);
+    expect(briefs(e.run({ type: CommandType.EndSession, instrumentId: 0xffffffff, ts: 21n }))).toEqual([
+      'EXP 4 r1 1@50',
+      'EXP 5 r1 1@50',
+    ]);
+    expect(e.engine.liveOrders()).toBe(0);
+  });
+});

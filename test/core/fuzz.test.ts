@@ -58,11 +58,11 @@ function stillWorks(engine: WasmEngine): void {
 }
 
 describe('fuzz: process() never traps and keeps its invariants', () => {
-  it('random bytes', () => {
-    const r = rng(12345);
-    const engine = new WasmEngine({ build: 'debug', maxOrders: 256, maxInstruments: 4 });
+  it.each(['debug', 'release'] as const)('random bytes (%s build)', (build) => {
+    const r = rng(build === 'debug' ? 12345 : 54321);
+    const engine = new WasmEngine({ build, maxOrders: 256, maxInstruments: 4 });
     let seq = 0n;
-    for (let b = 0; b < 300; b++) {
+    for (let b = 0; b < 250; b++) {
       const n = 1 + r.int(200);
       const area = engine.commandArea();
       const dv = new DataView(area.buffer, area.byteOffset, area.byteLength);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { WasmEngine } from '../../src/core/engine.js';
 import { wasmPath, type EngineBuild } from '../../src/core/loader.js';
 import { ReferenceBook } from '../../src/reference/index.js';
+import { CANCEL_REASON_NAMES, EVENT_NAMES, EXPIRE_REASON_NAMES, REJECT_REASON_NAMES } from '../../src/io/names.js';
 import { runDifferential } from '../../src/testing/differential.js';
 
 const COMMANDS = Number(process.env.DIFF_COMMANDS ?? 1_000_000);
@@ -28,7 +29,18 @@ describe('differential: reference book vs WebAssembly engine', () => {
       `differential: ${result.commands} commands, ${result.events} events, ${result.batches} batches, ` +
         `${(result.ms / 1000).toFixed(1)} s`,
     );
+    console.log(Object.entries(result.coverage).sort().map(([k, v]) => `${k} ${v}`).join(', '));
     expect(result.commands).toBe(COMMANDS);
+    // the stream must keep exercising every event and reason (CAPACITY_EXCEEDED cannot be provoked)
+    const expected = [
+      ...Object.values(EVENT_NAMES),
+      ...Object.values(REJECT_REASON_NAMES).filter((r) => r !== 'CAPACITY_EXCEEDED').map((r) => `rejected:${r}`),
+      ...Object.values(CANCEL_REASON_NAMES).map((r) => `cancelled:${r}`),
+      ...Object.values(EXPIRE_REASON_NAMES).map((r) => `expired:${r}`),
+      'fill:uncross',
+    ];
+    const missing = COMMANDS >= 100_000 ? expected.filter((k) => !(result.coverage[k]! > 0)) : [];
+    expect(missing).toEqual([]);
   });
 
   it('agrees on a second, short stream with small batches', () => {

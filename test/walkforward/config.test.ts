@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyOverrides, ConfigError, loadStudyConfig, resolveStudy, validateStudy } from '../../src/config/study.js';
+import { checkParams } from '../../src/walkforward/index.js';
 import { FIXTURES } from './helpers.js';
 
 const base = () => ({
@@ -38,14 +39,14 @@ describe('study config', () => {
 
   it('bad duration and bad workers', () => {
     expect(problems({ ...base(), folds: { train: '20 days', test: '10d' } })).toEqual([
-      'folds.train: found "20 days"; allowed: a duration such as 30d, 12h, 90m or 2w',
+      'folds.train: found "20 days"; allowed: a duration such as 30d, 12h, 90m, 2w or 30s',
     ]);
     expect(problems({ ...base(), workers: 0 })).toEqual(['workers: found 0; allowed: "auto" or an integer from 1 to 1024']);
   });
 
   it('unknown keys list the keys allowed there', () => {
     const p = problems({ ...base(), fold: {} });
-    expect(p[0]).toMatch(/^fold: unknown key; allowed keys here: name, description, data, product, backtest, strategy, search, folds, objective, window, workers, out$/);
+    expect(p[0]).toMatch(/^fold: unknown key; allowed keys here: name, description, data, product, backtest, strategy, search, folds, objective, window, workers, taskTimeout, out$/);
     expect(problems({ ...base(), folds: { train: '1d', test: '1d', stpe: '1d' } })[0]).toBe('folds.stpe: unknown key; allowed keys here: mode, train, test, step, partial');
   });
 
@@ -82,11 +83,21 @@ describe('study config', () => {
     expect(r.hash).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('the example configs in configs/ are valid', () => {
+  it('candidate parameter sets are checked against the strategy before anything runs', async () => {
+    const c = validateStudy({ ...base(), search: { params: { fast: [1, 30], slow: [480] } } });
+    const err = await checkParams(resolveStudy(c, 'study.yaml'), 'study.yaml').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual(['search.params (set {"fast":1,"slow":480}): strategy momentum: parameter fast = 1; allowed: an integer from 2 to 100000']);
+    await expect(checkParams(resolveStudy(validateStudy({ ...base(), strategy: { name: 'nope' } }), 's'), 's')).rejects.toThrow(/strategy.name: found "nope"; strategy "nope": not a built-in/);
+  });
+
+  it('the example configs in configs/ are valid, parameters included', async () => {
     const root = path.resolve(FIXTURES, '../../..');
     for (const f of ['es-study.yaml', 'btcusdt-study.yaml']) {
       const c = loadStudyConfig(path.join(root, 'configs', f));
-      expect(resolveStudy(c, f, path.join(root, 'configs/products')).engine.product.symbol).toBeTruthy();
+      const r = resolveStudy(c, f, path.join(root, 'configs/products'));
+      expect(r.engine.product.symbol).toBeTruthy();
+      await checkParams(r, f);
     }
   });
 });

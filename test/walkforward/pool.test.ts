@@ -97,6 +97,13 @@ describe('walk-forward over the pool', () => {
     expect(r.outcome.folds[0]!.chosen?.params.crashFold).toBe(-1);
   });
 
+  it('stops a task that runs past taskTimeout, retries it once, then reports it', async () => {
+    const cfg = writeStudy(dir, bars, { name: 'hang', taskTimeout: '1s', search: { method: 'grid', params: { fast: [3], hangFold: [-1, 1] } } });
+    const r = await run(cfg, path.join(dir, 'hang'), 2);
+    expect(r.outcome.failures.map((f) => [f.id, f.error, f.attempts])).toEqual([['is:f1:p1', 'timed out after 1s (taskTimeout)', 2]]);
+    expect(r.outcome.folds.every((f) => f.oos !== undefined)).toBe(true);
+  });
+
   it('resumes an interrupted study and ends with the same metrics', async () => {
     const cfg = writeStudy(dir, bars, { name: 'resume', strategy: { name: 'toy', params: { spinMs: 5 } } });
     const full = await run(cfg, path.join(dir, 'resume-full'), 2);

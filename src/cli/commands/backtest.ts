@@ -32,7 +32,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('backtest')
     .description(
-      'Run one backtest of the config\'s strategy with its fixed parameters (strategy.params) and write\n' +
+      'Run one backtest of the config\'s strategy with its fixed parameters (strategy.params) and write ' +
         'metrics.json, trades.parquet, equity.parquet and report.html to the results directory.',
     )
     .requiredOption('-c, --config <file>', 'study/backtest config (YAML), e.g. configs/es-study.yaml')

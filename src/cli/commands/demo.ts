@@ -23,7 +23,7 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description(
-      'Walk-forward demo on the bundled sample data (configs/es-study.yaml over data/es-ohlcv-1m.parquet):\n' +
+      'Walk-forward demo on the bundled sample data (configs/es-study.yaml over data/es-ohlcv-1m.parquet): ' +
         'folds, a parameter grid on a worker pool, the summary table, and results with report.html.',
     )
     .option('-w, --workers <n>', 'worker threads: an integer or "auto" (available cores − 1, at least 1)', parseWorkers)

@@ -6,6 +6,7 @@ import { register as walkForward } from './walk-forward.js';
 import { register as generate } from './generate.js';
 import { register as demo } from './demo.js';
 import { register as match } from './match.js';
+import { register as replay } from './replay.js';
 
 type Register = (program: Command) => void;
 
@@ -17,6 +18,7 @@ const commands: Register[] = [
   generate,
   demo,
   match,
+  replay,
 ];
 
 export function registerCommands(program: Command): void {

@@ -17,9 +17,9 @@ export function register(program: Command): void {
   const cmd = program
     .command('walk-forward')
     .description(
-      'Run a walk-forward study: per fold, search the parameter grid (or a seeded random sample) in sample,\n' +
-        'run the best set out of sample, stitch the out-of-sample equity. Tasks fan out over a worker pool;\n' +
-        'results (metrics.json, folds.json, trades/equity parquet, report.html) go to the results directory.\n' +
+      'Run a walk-forward study: per fold, search the parameter grid (or a seeded random sample) in sample, ' +
+        'run the best set out of sample, stitch the out-of-sample equity. Tasks fan out over a worker pool; ' +
+        'results (metrics.json, folds.json, trades/equity parquet, report.html) go to the results directory. ' +
         'An interrupted study resumes when run again with the same config and --out.',
     )
     .requiredOption('-c, --config <file>', 'study config (YAML), e.g. configs/es-study.yaml; see docs/walk-forward.md')

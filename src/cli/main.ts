@@ -7,7 +7,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .name('contango')
     .description(
-      'High-performance futures simulation core: L3 matching with CME Globex rules, Databento replay,\n' +
+      'High-performance futures simulation core: L3 matching with CME Globex rules, Databento replay, ' +
         'event-driven backtests and walk-forward studies over WebAssembly kernels.',
     )
     .showHelpAfterError('(run with --help for usage)')

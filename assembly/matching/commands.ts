@@ -5,7 +5,7 @@ import {
 } from './orders';
 import {
   ia, sideBlock, findInstrument, allocInstrument, I_ID, I_STATE, I_ALGO, I_TICK, I_REF, I_BAND, I_PROT, I_MAXQ,
-  I_LAST, I_MAXTP, S_BEST, S_BESTP, I_OPENED_CROSSED,
+  I_LAST, I_MAXTP, S_BEST, S_BESTP,
 } from './instruments';
 import { la, L_VIS, L_TOT, windowsInit, unlinkOrder } from './levels';
 import { mapGet, mapPut, mapReserve } from './idmap';
@@ -331,14 +331,9 @@ function cmdSetState(c: usize): void {
   const old = load<u8>(ins, I_STATE);
   store<u8>(ins, ns, I_STATE);
   emit(E_STATE, 0, 0, 0, insId, 0, <u64>ns, 0, 0, 0, 0);
-  if (ns == S_OPEN && old == S_HALTED) {
-    const b = sideBlock(ins, 0);
-    const a = sideBlock(ins, 1);
-    if (load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 && load<i64>(b, S_BESTP) >= load<i64>(a, S_BESTP))
-      store<u8>(ins, 1, I_OPENED_CROSSED);
-  }
-  if (old == S_PREOPEN && ns == S_OPEN) {
-    store<u8>(ins, 0, I_OPENED_CROSSED);
+  // §1/§7: every transition into OPEN (from PREOPEN or HALTED) uncrosses a crossed book, so an OPEN book is
+  // never crossed. uncross() returns at once when the book is not crossed.
+  if (ns == S_OPEN && old != S_OPEN) {
     uncross(insIdx);
     drainTriggers();
   }

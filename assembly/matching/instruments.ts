@@ -9,7 +9,7 @@ import { NO_PRICE } from './consts';
 export const I_ID: usize = 0; // u32
 export const I_STATE: usize = 4; // u8
 export const I_ALGO: usize = 5; // u8
-export const I_OPENED_CROSSED: usize = 6; // u8: went HALTED → OPEN with a crossed book (allowed by §1)
+// byte 6..7 unused (was a flag for books that opened crossed; §1 now uncrosses on every entry into OPEN)
 export const I_TICK: usize = 8; // i64
 export const I_REF: usize = 16; // i64 definition reference (NO_PRICE = none)
 export const I_BAND: usize = 24; // u32 band ticks

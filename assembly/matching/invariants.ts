@@ -7,7 +7,7 @@ import {
 } from './orders';
 import {
   ia, insCount, sideBlock, findInstrument, I_ID, I_TICK, I_STATE, I_NSTOP, I_BSTOP_HEAD, I_BSTOP_TAIL, I_SSTOP_HEAD,
-  I_SSTOP_TAIL, I_OPENED_CROSSED, S_BASE, S_SIZE, S_NWIN, S_SLOTS, S_BITS, S_FAR, S_BEST, S_BESTP, S_NLVL,
+  I_SSTOP_TAIL, S_BASE, S_SIZE, S_NWIN, S_SLOTS, S_BITS, S_FAR, S_BEST, S_BESTP, S_NLVL,
 } from './instruments';
 import {
   la, better, nextLevel, L_PRICE, L_VIS, L_TOT, L_HEAD, L_TAIL, L_COUNT, L_FNEXT, L_FPREV, L_INFAR, L_SIDE, L_INS,
@@ -203,7 +203,7 @@ export function checkInvariants(): u32 {
     const b = sideBlock(ins, 0);
     const a = sideBlock(ins, 1);
     if (
-      load<u8>(ins, I_STATE) == S_OPEN && load<u8>(ins, I_OPENED_CROSSED) == 0 && load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 &&
+      load<u8>(ins, I_STATE) == S_OPEN && load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 &&
       load<i64>(b, S_BESTP) >= load<i64>(a, S_BESTP)
     ) return 70;
   }

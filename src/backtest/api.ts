@@ -92,4 +92,13 @@ export interface BacktestStats {
   killSwitch: { reason: string; ts: bigint } | null;
   variationMargin: number; // money units, net credited
   finalEquity: number; // money units
+  /** L3 runs: book updates delivered, orders and cancels sent, maker/taker fills (bars = equity points) */
+  l3?: import('./l3-engine.js').L3Stats;
+}
+
+/** MBO records for an L3 backtest: DBN/parquet/cache batches in file order (src/backtest/mbo-data.ts). */
+export interface MboData {
+  /** the source file, for messages and reports */
+  file: string;
+  batches: readonly import('../data/batch.js').ColumnBatch[];
 }

@@ -136,6 +136,10 @@ export class L2Engine implements StrategyContext, Cursor {
   get volScale(): number {
     return this.risk.volScale;
   }
+  /** bars have no order book */
+  get book(): null {
+    return null;
+  }
   get openOrders(): number {
     let n = 0;
     for (let k = 0; k < this.oCount; k++) if (this.oQty[k]! > 0) n++;
@@ -243,6 +247,7 @@ export class L2Engine implements StrategyContext, Cursor {
     const markCol = b.mark ?? null;
     const rateCol = b.fundingRate ?? null;
     const tv = this.product.tickValue;
+    if (typeof strat.onBar !== 'function') throw new Error('strategy has no onBar(ctx): an L3 strategy (onBook) needs execution.level L3 and MBO data');
     const onBar = strat.onBar.bind(strat);
 
     strat.init?.(this);

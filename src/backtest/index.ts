@@ -3,12 +3,16 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { validateBacktestConfig, type BacktestConfig } from '../config/backtest.js';
 import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategies/index.js';
-import type { BacktestResult, BacktestTask, BarSeries } from './api.js';
+import type { BacktestResult, BacktestTask, BarSeries, MboData } from './api.js';
 import { L2Engine } from './engine.js';
+import { L3Engine } from './l3-engine.js';
 import { resolveProduct } from './product.js';
 import { resolveParams, type Strategy, type StrategyModule } from './strategy.js';
 
-export type { BacktestResult, BacktestTask, BarSeries, Metrics, Trade, BacktestStats } from './api.js';
+export type { BacktestResult, BacktestTask, BarSeries, Metrics, Trade, BacktestStats, MboData } from './api.js';
+export type { L3Stats } from './l3-engine.js';
+export { BookState } from './book.js';
+export { loadMbo } from './mbo-data.js';
 export type { Strategy, StrategyContext, StrategyModule, Fill, OrderOptions, ParamSpec } from './strategy.js';
 export { Series } from './strategy.js';
 export { BUILTIN_STRATEGIES } from '../strategies/index.js';
@@ -26,13 +30,32 @@ export async function runBacktest(task: BacktestTask, bars: BarSeries): Promise<
   return runBacktestWith(mod, task, bars);
 }
 
+/**
+ * Run one L3 backtest (execution.level L3): the strategy's onBook against the replayed MBO book, own orders in
+ * the real queues (docs/backtest.md "L3 execution"). Same task, same result shape as runBacktest.
+ */
+export async function runL3Backtest(task: BacktestTask, data: MboData): Promise<BacktestResult> {
+  const mod = await loadStrategyModule(task.strategy);
+  return runL3BacktestWith(mod, task, data);
+}
+
+export function runL3BacktestWith(mod: StrategyModule, task: BacktestTask, data: MboData): BacktestResult {
+  const config = resolveConfig(task.config);
+  const params = resolveParams(mod, task.params ?? {});
+  const product = resolveProduct(config.product, config.fees);
+  if (config.execution.level !== 'L3') throw new Error(`${data.file}: MBO data needs execution.level L3 (found ${config.execution.level})`);
+  const strategy: Strategy = mod.create(params);
+  const engine = new L3Engine(data.batches, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs });
+  return engine.run();
+}
+
 /** Synchronous variant for an already loaded strategy module (built-ins: `builtinStrategy(name)`). */
 export function runBacktestWith(mod: StrategyModule, task: BacktestTask, bars: BarSeries): BacktestResult {
   const config = resolveConfig(task.config);
   const params = resolveParams(mod, task.params ?? {});
   const product = resolveProduct(config.product, config.fees);
   if (config.execution.level !== 'L2') {
-    throw new Error('execution.level L3 needs a replayed MBO book (OrderVenue in src/backtest/execution.ts), not bars');
+    throw new Error('execution.level L3 replays MBO data, not bars: give the study data.mbo (runL3Backtest), or use level L2');
   }
   const strategy: Strategy = mod.create(params);
   const engine = new L2Engine(bars, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs });

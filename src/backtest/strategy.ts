@@ -6,7 +6,10 @@
 //   onEnd(ctx)       after the last bar
 // Data is visible only through Series handles whose at(k) reads k bars back from the bar that just
 // closed; a negative k (the future) throws. Orders placed in onBar(t) fill at bar t+1 at the earliest.
+// At L3 (replayed MBO book, src/backtest/l3-engine.ts) the engine calls onBook(ctx) instead of onBar at each
+// book update; ctx.book holds the levels, the order API and onFill are the same.
 import * as I from '../strategies/indicators.js';
+import type { BookState } from './book.js';
 import type { ProductSpec } from './product.js';
 
 /** Cursor shared by the engine and every Series: the index of the bar that has just closed. */
@@ -89,6 +92,7 @@ export interface Fill {
   slippageTicks: number;
   /** fee in money micro-units */
   fee: number;
+  /** L2: the bar it filled on; L3: the index of the book update it is delivered with */
   bar: number;
   maker: boolean;
   /** 'order' | 'risk' (a guard flattened the position) | 'end' (end of the window) */
@@ -132,11 +136,16 @@ export interface StrategyContext {
   /** market order closing the whole position (cancels other orders first); 0 when flat */
   flatten(): number;
   readonly openOrders: number;
+  /** L3 only: the replayed book at this update (null at L2) */
+  readonly book: BookState | null;
 }
 
 export interface Strategy {
   init?(ctx: StrategyContext): void;
-  onBar(ctx: StrategyContext): void;
+  /** L2 (bars): after each bar closes. Required at L2. */
+  onBar?(ctx: StrategyContext): void;
+  /** L3 (MBO): after each book update (execution.l3.cadence). Required at L3. */
+  onBook?(ctx: StrategyContext): void;
   onFill?(ctx: StrategyContext, fill: Fill): void;
   onEnd?(ctx: StrategyContext): void;
 }

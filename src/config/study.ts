@@ -35,8 +35,10 @@ const paramValues = z.union([
 ]);
 
 const dataSchema = z.strictObject({
-  /** bar file: DBN ohlcv-1m (.dbn / .dbn.zst) or Databento-layout parquet (.parquet) */
-  bars: z.string().min(1),
+  /** bar file: DBN ohlcv-1m (.dbn / .dbn.zst) or Databento-layout parquet (.parquet); L2 */
+  bars: z.string().min(1).optional(),
+  /** MBO file: DBN (.dbn / .dbn.zst) or Databento parquet; L3 (backtest.execution.level: L3). One of bars / mbo. */
+  mbo: z.string().min(1).optional(),
   /** which instrument, when the file holds several (the parquet `symbol` column or a DBN symbol mapping) */
   symbol: z.string().min(1).optional(),
   /** read through the columnar cache (decoded once, then mapped straight into typed arrays) */
@@ -134,6 +136,18 @@ export function validateStudy(raw: unknown, file = '<config>'): StudyConfig {
   const cfg = r.data;
   const problems: string[] = [];
   // Cross-field rules zod can't express per key.
+  if ((cfg.data.bars === undefined) === (cfg.data.mbo === undefined)) {
+    problems.push(
+      `data: found ${cfg.data.bars === undefined ? 'neither bars nor mbo' : 'both bars and mbo'}; allowed: exactly one of data.bars (bar file, L2) or data.mbo (MBO file, L3)`,
+    );
+  }
+  const level = (cfg.backtest.execution as { level?: unknown } | undefined)?.level ?? 'L2';
+  if (cfg.data.mbo !== undefined && level !== 'L3') {
+    problems.push(`backtest.execution.level: found ${JSON.stringify(level)}; allowed: "L3" with data.mbo (MBO data is replayed as an order book)`);
+  }
+  if (cfg.data.bars !== undefined && level === 'L3') {
+    problems.push('backtest.execution.level: found "L3"; allowed: "L2" with data.bars (L3 needs data.mbo, an MBO file)');
+  }
   if (cfg.search.method === 'random') {
     if (cfg.search.samples === undefined) problems.push('search.samples: missing; allowed: a positive integer (random search)');
     if (cfg.search.seed === undefined) problems.push('search.seed: missing; allowed: a non-negative integer (random search must be reproducible)');
@@ -196,7 +210,7 @@ export function studyHash(cfg: StudyConfig, resolvedProduct?: unknown): string {
   const { workers: _w, out: _o, taskTimeout: _t, ...rest } = cfg;
   let dataSize = -1;
   try {
-    dataSize = statSync(cfg.data.bars).size;
+    dataSize = statSync(dataFileOf(cfg)).size;
   } catch {
     /* reported when the data is loaded */
   }
@@ -215,6 +229,11 @@ export function canonicalJson(v: unknown): string {
     }
     return val;
   });
+}
+
+/** The study's data file: bars (L2) or MBO (L3). */
+export function dataFileOf(cfg: StudyConfig): string {
+  return (cfg.data.bars ?? cfg.data.mbo)!;
 }
 
 /** A study with its engine config composed and validated: what every task of the study carries. */

@@ -106,7 +106,9 @@ export class ReferenceBook implements OrderBookEngine {
     const from = inst.state;
     inst.state = cmd.state as TradingState;
     this.events.stateChanged(inst.id, cmd.state);
-    if (from === TradingState.PreOpen && inst.state === TradingState.Open) {
+    // §1/§7: any transition into OPEN (from PREOPEN or HALTED) runs the opening uncross; uncross() does
+    // nothing when the book is not crossed.
+    if (from !== TradingState.Open && inst.state === TradingState.Open) {
       this.uncross(inst);
       this.drainTriggers();
     }

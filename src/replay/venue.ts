@@ -17,6 +17,7 @@ const A_TRADE = 84;
 const A_CANCEL = 67;
 const A_MODIFY = 77;
 const A_CLEAR = 82;
+const EMPTY: OwnFill[] = [];
 
 export interface QueueVenueOptions {
   /** Instrument of orders submitted without one (OrderVenue): default the first instrument in the data. */
@@ -65,6 +66,13 @@ export class QueueVenue implements OrderVenue {
   private exhausted = false;
   private readonly view: BookView;
   private readonly known = new Set<number>();
+  // nextRelevant's cache (see there)
+  private arrivals = 0;
+  private relBatch: ColumnBatch | undefined;
+  private relFrom = -1;
+  private relVersion = -1;
+  private relAt = -1;
+  private relEnd = -1;
 
   constructor(batches: Iterable<ColumnBatch>, private readonly opts: QueueVenueOptions = {}) {
     this.kernel = new ReplayKernel(opts.chunkRows ?? 1 << 16);
@@ -126,6 +134,7 @@ export class QueueVenue implements OrderVenue {
       this.actions.shift();
       if (a.kind === 'new') {
         if (a.order.instrumentId === -1) a.order.instrumentId = this.defaultInstrument(a.order.id);
+        this.arrivals++;
         this.queues.arrive(a.order, a.at, this.view);
       } else this.queues.cancel(a.id);
     }
@@ -137,6 +146,82 @@ export class QueueVenue implements OrderVenue {
     this.pending.length = 0;
     this.pending.push(...keep);
     return out.sort((x, y) => (x.reportTs < y.reportTs ? -1 : x.reportTs > y.reportTs ? 1 : 0));
+  }
+
+  // ---- driving a backtest (src/backtest/l3-engine.ts) --------------------------------------------------------
+
+  /** True once every record has been replayed. */
+  get done(): boolean {
+    return this.exhausted && !(this.cols && this.i < this.m) && !(this.cols && this.from + this.m < this.batch!.length);
+  }
+
+  /**
+   * Replay to the next book update of `instrumentId` (just after a LAST record of it) with ts_event ≤ limit,
+   * applying own orders and cancels that arrive on the way. Returns that record's ts_event, or null when
+   * `limit` was reached (everything up to it replayed) or the data ended. Fills generated on the way wait in
+   * `takeFills()`.
+   */
+  nextUpdate(instrumentId: number, limit: bigint): bigint | null {
+    for (;;) {
+      const a = this.actions[0];
+      const stop = a !== undefined && a.at < limit ? a.at : limit;
+      const te = this.replay(stop, instrumentId);
+      if (te !== null) {
+        if (te > this.now) this.now = te;
+        return te;
+      }
+      if (a === undefined || a.at > limit) break;
+      this.applyAction();
+    }
+    if (limit > this.now) this.now = limit;
+    return null;
+  }
+
+  /** Replay to exchange time `ts` (own actions due by then applied), leaving fills in `takeFills()`. */
+  advanceExchange(ts: bigint): void {
+    for (;;) {
+      const a = this.actions[0];
+      if (a === undefined || a.at > ts) break;
+      this.replayUntil(a.at);
+      this.applyAction();
+    }
+    this.replayUntil(ts);
+    if (ts > this.now) this.now = ts;
+  }
+
+  /** Every own fill generated so far and not yet taken, in generation (exchange-time) order. */
+  takeFills(): readonly OwnFill[] {
+    if (this.pending.length === 0) return EMPTY;
+    return this.pending.splice(0);
+  }
+
+  /**
+   * When a market-data message sent at exchange time `ts` reaches the strategy: the same FIFO link as fill
+   * reports, so a book update never overtakes a fill report generated before it (and vice versa).
+   */
+  marketDataArrival(ts: bigint): bigint {
+    return this.md.next(ts);
+  }
+
+  /** True while an own order is pending arrival or resting (exchange's view). */
+  isLive(id: number): boolean {
+    if (this.queues.orders.has(id)) return true;
+    for (const a of this.actions) if (a.kind === 'new' && a.order.id === id) return true;
+    return false;
+  }
+
+  /** The replay tick of the venue's instrument (1e-9 units). */
+  get tickUnits(): bigint {
+    return this.tick();
+  }
+
+  private applyAction(): void {
+    const a = this.actions.shift()!;
+    if (a.kind === 'new') {
+      if (a.order.instrumentId === -1) a.order.instrumentId = this.defaultInstrument(a.order.id);
+      this.arrivals++;
+      this.queues.arrive(a.order, a.at, this.view);
+    } else this.queues.cancel(a.id);
   }
 
   // ---- OrderVenue (prices in ticks) ------------------------------------------------------------------------
@@ -236,9 +321,26 @@ export class QueueVenue implements OrderVenue {
     this.known.add(id);
   }
 
-  /** The first row in [i, end) that the queue model must see, or end. */
+  /**
+   * The first row in [i, end) that the queue model must see, or end. The answer is cached per chunk until an
+   * own order arrives (only arrivals add instruments or ids to watch; fills and cancels only remove them, so a
+   * cached row stays a safe lower bound): stepping event by event must not rescan the chunk each time.
+   */
   private nextRelevant(i: number, end: number): number {
     if (this.queues.liveCount === 0) return end;
+    if (this.relBatch === this.batch && this.relFrom === this.from && this.relVersion === this.arrivals && this.relAt >= i && this.relEnd === end) {
+      return this.relAt;
+    }
+    const j = this.scanRelevant(i, end);
+    this.relBatch = this.batch;
+    this.relFrom = this.from;
+    this.relVersion = this.arrivals;
+    this.relAt = j;
+    this.relEnd = end;
+    return j;
+  }
+
+  private scanRelevant(i: number, end: number): number {
     const c = this.cols!;
     const live = new Set<number>();
     for (const o of this.queues.orders.values()) live.add(o.instrumentId);
@@ -256,12 +358,22 @@ export class QueueVenue implements OrderVenue {
 
   /** Replay every record up to exchange time `limit` (stops before the first event starting after it). */
   private replayUntil(limit: bigint): void {
+    this.replay(limit, -1);
+  }
+
+  /**
+   * Replay up to exchange time `limit`; with `lastOf` ≥ 0, stop early just after a LAST record of that
+   * instrument (the book is consistent there) and return that record's ts_event. Null: `limit` reached, or
+   * the data ended (see `exhausted`).
+   */
+  private replay(limit: bigint, lastOf: number): bigint | null {
     const stopEv = limit + 1n;
+    const atLast = lastOf >= 0;
     while (this.ensureRow()) {
       const c = this.cols!;
       const j = this.nextRelevant(this.i, this.m);
       if (j > this.i) {
-        const r = this.kernel.run(this.i, j, NO_STOP, stopEv, false);
+        const r = this.kernel.run(this.i, j, NO_STOP, stopEv, atLast);
         if (r > this.i) this.prevLast = (c.flags[this.from + r - 1]! & 0x80) !== 0;
         this.i = r;
         const st = this.kernel.status;
@@ -269,12 +381,17 @@ export class QueueVenue implements OrderVenue {
           this.define(r);
           continue;
         }
-        if (st === STOP.stopTs) return;
+        if (st === STOP.stopTs) return null;
+        if (st === STOP.afterLast) {
+          const g = this.from + r - 1;
+          if (c.instrument_id[g] === lastOf) return c.ts_event[g]!;
+          continue;
+        }
         if (j === this.m) continue;
       }
       // row j concerns own orders: look at it before the book applies it
       const g = this.from + this.i;
-      if (this.prevLast && c.ts_event[g]! >= stopEv) return;
+      if (this.prevLast && c.ts_event[g]! >= stopEv) return null;
       const ins = c.instrument_id[g]!;
       if (!this.known.has(ins)) this.define(this.i);
       const a = c.action[g]!;
@@ -286,6 +403,8 @@ export class QueueVenue implements OrderVenue {
       } else if (a === A_CLEAR) this.queues.onClear(ins);
       this.i = this.kernel.run(this.i, this.i + 1, NO_STOP, NO_STOP, false);
       this.prevLast = (c.flags[g]! & 0x80) !== 0;
+      if (atLast && this.prevLast && ins === lastOf) return c.ts_event[g]!;
     }
+    return null;
   }
 }

@@ -2,6 +2,7 @@
 import type { StrategyModule } from '../backtest/strategy.js';
 import { breakout } from './breakout.js';
 import { fundingCarry } from './funding-carry.js';
+import { l3Maker } from './l3-maker.js';
 import { meanReversion } from './mean-reversion.js';
 import { momentum } from './momentum.js';
 import { maCross, noop } from './simple.js';
@@ -13,6 +14,7 @@ export const BUILTIN_STRATEGIES: Readonly<Record<string, StrategyModule>> = Obje
   'funding-carry': fundingCarry,
   'ma-cross': maCross,
   noop,
+  'l3-maker': l3Maker,
 });
 
 export function builtinStrategy(name: string): StrategyModule | undefined {

@@ -3,7 +3,7 @@
 // batch, the book hash after every batch, and top of book, depth, live counts and order states now and
 // then. Stops at the first difference and describes it: seed, command index, the last commands and both
 // event lists.
-import { EventType, Side, type BookCommand, type BookEvent, type OrderBookEngine } from '../core/types.js';
+import { EventType, Side, TradingState, type BookCommand, type BookEvent, type OrderBookEngine } from '../core/types.js';
 import { CANCEL_REASON_NAMES, EVENT_NAMES, EXPIRE_REASON_NAMES, REJECT_REASON_NAMES, nameOf } from '../io/names.js';
 import { Prng } from './prng.js';
 import { DEFAULT_PROFILES, RandomCommands, describeCommand } from './random-commands.js';
@@ -28,7 +28,8 @@ export interface DifferentialResult {
   mismatch?: string;
   /**
    * How often each kind of event occurred, keyed "EVENT" and "EVENT:reason" (event and reason names as
-   * in docs/jsonl.md, e.g. "rejected:PRICE_OUTSIDE_BAND", "fill:uncross"): shows what the stream exercised.
+   * in docs/jsonl.md, e.g. "rejected:PRICE_OUTSIDE_BAND", "fill:uncross"; "fill:uncross:from-halted" counts
+   * uncross fills of a HALTED → OPEN transition): shows what the stream exercised.
    */
   coverage: Record<string, number>;
 }
@@ -72,6 +73,9 @@ export function runDifferential(
   let events = 0;
   const coverage: Record<string, number> = {};
   const count = (key: string) => (coverage[key] = (coverage[key] ?? 0) + 1);
+  // last state each instrument was set to, to recognise an uncross on the way from HALTED into OPEN
+  const lastState = new Map<number, number>();
+  let reopenedFromHalt = -1; // event-batch cmdIndex of a HALTED → OPEN transition, else -1
   const fail = (why: string, atCommand: number, batch: BookCommand[], refEvents: BookEvent[], engEvents: BookEvent[]) => {
     const local = atCommand - (done - batch.length);
     const window = history.slice(-Math.min(history.length, 30 + (batch.length - local)), history.length - (batch.length - local) + 1);
@@ -99,13 +103,21 @@ export function runDifferential(
     done += n;
     batches++;
     events += refEvents.length;
+    reopenedFromHalt = -1;
     for (const e of refEvents) {
       const name = EVENT_NAMES[e.type];
       count(name);
       if (e.type === EventType.Rejected) count(`${name}:${nameOf(REJECT_REASON_NAMES, e.reason)}`);
       else if (e.type === EventType.Cancelled) count(`${name}:${nameOf(CANCEL_REASON_NAMES, e.reason)}`);
       else if (e.type === EventType.Expired) count(`${name}:${nameOf(EXPIRE_REASON_NAMES, e.reason)}`);
-      else if (e.type === EventType.Fill && e.side === Side.None) count('fill:uncross');
+      else if (e.type === EventType.Fill && e.side === Side.None) {
+        count('fill:uncross');
+        if (e.cmdIndex === reopenedFromHalt) count('fill:uncross:from-halted');
+      } else if (e.type === EventType.StateChanged) {
+        const to = Number(e.aux);
+        reopenedFromHalt = lastState.get(e.instrumentId) === TradingState.Halted && to === TradingState.Open ? e.cmdIndex : -1;
+        lastState.set(e.instrumentId, to);
+      }
     }
     const common = Math.min(refEvents.length, engEvents.length);
     for (let i = 0; i < common; i++) {

@@ -204,10 +204,14 @@ export class RandomCommands {
       if (flow.countdown === 0) continue;
       flow.countdown--;
       if (flow.countdown === 0) {
-        // halts resume through pre-open most of the time, straight to OPEN (no uncross) sometimes
-        const to =
-          flow.state === TradingState.Halted && this.rng.chance(0.6) ? TradingState.PreOpen : TradingState.Open;
+        // Pre-open ends in OPEN (the uncross) or, now and then, in a halt with the book possibly still
+        // crossed. Halts resume through pre-open most of the time, straight to OPEN sometimes — which
+        // uncrosses a book left crossed by pre-open (§1: every entry into OPEN uncrosses).
+        let to: TradingState;
+        if (flow.state === TradingState.PreOpen) to = this.rng.chance(0.3) ? TradingState.Halted : TradingState.Open;
+        else to = this.rng.chance(0.6) ? TradingState.PreOpen : TradingState.Open;
         if (to === TradingState.PreOpen) flow.countdown = this.rng.range(100, 600);
+        else if (to === TradingState.Halted) flow.countdown = this.rng.range(20, 200);
         flow.state = to;
         return { type: CommandType.SetState, instrumentId: flow.profile.id, state: to, ts: this.stamp() };
       }

@@ -286,6 +286,32 @@ describe('banding (§6), pre-open and uncross (§7), halts', () => {
     expect(e.engine.top(1)).toMatchObject({ bidPrice: 101, askPrice: 102, state: TradingState.Open });
   });
 
+  it('PREOPEN → HALTED → OPEN uncrosses like PREOPEN → OPEN (§1, §7)', () => {
+    const crossedPreopen = (e: CheckedEngine) => {
+      e.run(define(1, { state: TradingState.PreOpen, referencePrice: 100 }));
+      e.run(buy(1, 103, 5), buy(2, 101, 5), sell(3, 100, 4), sell(4, 102, 4, { displayQty: 1 }), sell(5, 104, 9));
+    };
+    const direct = new CheckedEngine();
+    crossedPreopen(direct);
+    direct.run(setState(1, TradingState.Open));
+    const e = new CheckedEngine();
+    crossedPreopen(e);
+    expect(briefs(e.run(setState(1, TradingState.Halted)))).toEqual(['STATE 1 3']);
+    // still crossed while halted; orders are refused, cancels work
+    expect(e.engine.top(1)).toMatchObject({ bidPrice: 103, askPrice: 100, state: TradingState.Halted });
+    expect(briefs(e.run(buy(6, 100, 1)))).toEqual([`REJ 6 r${R.InstrumentHalted}`]);
+    // same IOP as straight from pre-open: 102 (ties with 103 on volume 5 and imbalance 3; closer to 100)
+    const ev = e.run(setState(1, TradingState.Open));
+    expect(briefs(ev)).toEqual(['STATE 1 2', 'FILL 1x3 4@102 L1/0', 'FILL 1x4 1@102 L0/3']);
+    expect(ev.slice(1).every((x) => x.side === Side.None)).toBe(true);
+    expect(e.engine.orderState(4n)).toMatchObject({ leaves: 3, visible: 1 });
+    expect(e.engine.top(1)).toMatchObject({ bidPrice: 101, askPrice: 102, state: TradingState.Open });
+    expect(e.engine.bookHash()).toBe(direct.engine.bookHash());
+    // a further halt and reopen of the now uncrossed book changes nothing but the state
+    expect(briefs(e.run(setState(1, TradingState.Halted), setState(1, TradingState.Open)))).toEqual(['STATE 1 3', 'STATE 1 2']);
+    expect(e.engine.bookHash()).toBe(direct.engine.bookHash());
+  });
+
   it('halted instruments reject orders and modifies but accept cancels', () => {
     const e = new CheckedEngine();
     e.run(define(), buy(1, 100, 1), setState(1, TradingState.Halted));

@@ -38,6 +38,7 @@ describe('differential: reference book vs WebAssembly engine', () => {
       ...Object.values(CANCEL_REASON_NAMES).map((r) => `cancelled:${r}`),
       ...Object.values(EXPIRE_REASON_NAMES).map((r) => `expired:${r}`),
       'fill:uncross',
+      'fill:uncross:from-halted', // §1: PREOPEN → HALTED → OPEN uncrosses too
     ];
     const missing = COMMANDS >= 100_000 ? expected.filter((k) => !(result.coverage[k]! > 0)) : [];
     expect(missing).toEqual([]);

@@ -95,10 +95,50 @@ describe('§1 trading states', () => {
     expect(s.run(cancel(1))).toEqual(['CANCELLED #1 USER 5 @ 99']);
   });
 
-  it('HALTED → OPEN only changes the state (no uncross)', () => {
-    const s = new Session({ state: TradingState.PreOpen });
-    s.run(buy(1, 5, 101), sell(2, 5, 99), setState(TradingState.Halted));
-    expect(s.run(setState(TradingState.Open))).toEqual(['STATE_CHANGED 1 Open']);
-    expect(s.book.top(1)).toMatchObject({ bidPrice: 101, askPrice: 99 });
+  it('PREOPEN → HALTED → OPEN: the book stays crossed while halted and uncrosses on entering OPEN', () => {
+    const s = new Session({ state: TradingState.PreOpen, referencePrice: 100 });
+    s.run(buy(1, 5, 101), sell(2, 3, 99), sell(3, 4, 100));
+    expect(s.run(setState(TradingState.Halted))).toEqual(['STATE_CHANGED 1 Halted']);
+    expect(s.book.top(1)).toMatchObject({ bidPrice: 101, askPrice: 99, state: TradingState.Halted });
+    // candidates 99: min(5, 3) = 3; 100: min(5, 7) = 5, imbalance 2; 101: min(5, 7) = 5, imbalance 2
+    // → 100 and 101 tie on volume and imbalance; 100 is the reference
+    expect(s.run(setState(TradingState.Open))).toEqual([
+      'STATE_CHANGED 1 Open',
+      'FILL #1 x #2 3 @ 100 (taker 2 left, maker 0 left)',
+      'FILL #1 x #3 2 @ 100 (taker 0 left, maker 2 left)',
+    ]);
+    expect(s.queue(Side.Buy)).toEqual([]);
+    expect(s.queue(Side.Sell)).toEqual(['3:2/2@100']);
+  });
+
+  it('HALTED → OPEN: stops elected by that uncross are processed after it, in OPEN', () => {
+    const s = new Session({ state: TradingState.PreOpen, referencePrice: 100, protectionTicks: 5 });
+    s.run(buy(1, 5, 101), sell(2, 3, 99), sell(3, 4, 100), sell(5, 2, 103));
+    expect(s.run(order({ orderId: 4n, orderType: OrderType.Stop, stopPrice: 100, qty: 1 }))).toEqual([
+      'ACCEPTED #4 BUY 1 @ 105 stop 100',
+    ]);
+    s.run(setState(TradingState.Halted));
+    // same IOP 100 as above (103 is outside [best ask 99, best bid 101]); the first fill at 100 elects #4,
+    // whose limit 100 + 5 ticks takes the 100 ask left over by the uncross
+    expect(s.run(setState(TradingState.Open))).toEqual([
+      'STATE_CHANGED 1 Open',
+      'FILL #1 x #2 3 @ 100 (taker 2 left, maker 0 left)',
+      'FILL #1 x #3 2 @ 100 (taker 0 left, maker 2 left)',
+      'TRIGGERED #4 1 @ 105 stop 100',
+      'FILL #4 x #3 1 @ 100 (taker 0 left, maker 1 left)',
+    ]);
+    expect(s.queue(Side.Sell)).toEqual(['3:1/1@100', '5:2/2@103']);
+  });
+
+  it('OPEN → HALTED → OPEN and OPEN → OPEN only change the state (an OPEN book is never crossed)', () => {
+    const s = new Session();
+    s.run(buy(1, 5, 99), sell(2, 5, 100));
+    expect(s.run(setState(TradingState.Halted), setState(TradingState.Open), setState(TradingState.Open))).toEqual([
+      'STATE_CHANGED 1 Halted',
+      'STATE_CHANGED 1 Open',
+      'STATE_CHANGED 1 Open',
+    ]);
+    expect(s.queue(Side.Buy)).toEqual(['1:5/5@99']);
+    expect(s.queue(Side.Sell)).toEqual(['2:5/5@100']);
   });
 });

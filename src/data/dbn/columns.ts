@@ -18,6 +18,7 @@ export interface ByteViews {
   u8: Uint8Array;
   u16: Uint16Array;
   u32: Uint32Array;
+  f64: Float64Array;
 }
 
 export function viewsOf(buffer: ArrayBufferLike): ByteViews {
@@ -27,7 +28,23 @@ export function viewsOf(buffer: ArrayBufferLike): ByteViews {
     u8: new Uint8Array(buffer, 0, n),
     u16: new Uint16Array(buffer, 0, n >>> 1),
     u32: new Uint32Array(buffer, 0, n >>> 2),
+    f64: new Float64Array(buffer, 0, n >>> 3),
   };
+}
+
+/**
+ * A new ArrayBuffer without the zero fill where Node allows it (Buffer.allocUnsafeSlow: not from
+ * the shared pool, so the ArrayBuffer is the column memory alone). Batch columns are written in
+ * full before they are handed out, and the unused tail past `length` is never exposed through a
+ * column view, so skipping the memset is safe and saves a pass over every batch.
+ */
+export function allocUninit(bytes: number): ArrayBuffer {
+  const B = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
+  if (B !== undefined && bytes > 0) {
+    const b = B.allocUnsafeSlow(bytes);
+    if (b.byteOffset === 0 && b.buffer.byteLength === bytes && b.buffer instanceof ArrayBuffer) return b.buffer;
+  }
+  return new ArrayBuffer(bytes);
 }
 
 // ---- column allocation ---------------------------------------------------------------------------
@@ -81,52 +98,119 @@ export function withTsOut(layout: RecordLayout, tsOut: boolean): FieldSpec[] {
  * stops at the first record whose length byte or rtype differs (or, when compiled with a
  * timestamp check, whose index timestamp is lower than the previous one: then it sets st[2] = 1).
  * Returns the number of records copied.
+ *
+ * Arguments: source views (u32 words, and f64 for 8-byte moves), the run's start byte `pos`, the
+ * most records to copy `lim`, the expected low half-word of the header (`length | rtype << 8`),
+ * the first destination row `d`, the batch capacity `cap` (a multiple of 8), the state array, and
+ * four views over the whole batch buffer. Column k starts at byte `cap * prefix_k` (columns sorted
+ * by width, widest first), so its element index is `q + K_k * cap` with a constant K_k.
  */
 type RunKernel = (
-  s8: Uint8Array, s16: Uint16Array, s32: Uint32Array,
-  pos: number, end: number, maxN: number, rtype: number, d: number,
-  st: Uint32Array, ...cols: (Uint8Array | Uint16Array | Uint32Array)[]
+  s32: Uint32Array, sf: Float64Array, pos: number, lim: number, head: number, d: number, cap: number,
+  st: Uint32Array, df: Float64Array, d32: Uint32Array, d16: Uint16Array, d8: Uint8Array,
 ) => number;
+
+/**
+ * How 8-byte fields move. 'f64': one Float64Array load and store per field (record and column
+ * 8-byte aligned). Bit patterns survive: a typed-array to typed-array float64 move never
+ * canonicalises NaNs in V8 (no arithmetic touches the value; test/dbn/kernel.test.ts checks
+ * signalling-NaN, INT64_MAX and negative patterns through the hot kernel). 'u32': two 32-bit words
+ * per field, for records that start at 4 mod 8 (DBN v1/v2 buffers decoded in place).
+ */
+export type WideMode = 'f64' | 'u32';
 
 const kernelCache = new Map<string, RunKernel>();
 
 /**
- * Generates the kernel for a field list: straight-line code with constant word offsets, so V8
- * compiles one tight loop per record layout (this is what gets MBO past 30 M records/s; a loop
- * per field over the same records is about 1.5x slower). Only typed-array loads and stores of
- * 8/16/32-bit elements: 64-bit fields move as two u32 words, no BigInt.
+ * Generates the kernel for a field list (sorted widest first): straight-line code with constant
+ * word offsets, so V8 compiles one tight loop per record layout. Fewer typed-array accesses and
+ * fewer live values is what counts (each access costs a bounds check; a view per column used to
+ * spill registers, 1.4x slower): the destination is four views over the one batch buffer; the
+ * header word is loaded once and serves the run check and publisher_id; every 32-bit word that
+ * holds 1- or 2-byte fields is loaded once and split with shifts (a store into a Uint8Array or
+ * Uint16Array truncates); rtype is constant within a run and filled once after the loop; 8-byte
+ * fields move as one float64 (mode 'f64').
  */
-function runKernel(key: string, fields: readonly FieldSpec[], stride: number, tsOffset: number): RunKernel {
-  const cached = kernelCache.get(key);
+function runKernel(key: string, fields: readonly FieldSpec[], stride: number, tsOffset: number, mode: WideMode): RunKernel {
+  const cacheKey = `${key}|${mode}`;
+  const cached = kernelCache.get(cacheKey);
   if (cached) return cached;
-  if (stride % 4 !== 0) throw new Error(`record stride ${stride} is not a multiple of 4`);
-  const lines: string[] = [];
-  lines.push('let p = pos, n = 0, q = d;');
+  if (stride % 8 !== 0) throw new Error(`record stride ${stride} is not a multiple of 8`);
+  const pre: string[] = [];
+  const body: string[] = [];
+  const after: string[] = [];
+  const small = new Map<number, { at: string; f: FieldSpec }[]>();
+  let prefix = 0;
+  let needQ2 = false;
+  fields.forEach((f, k) => {
+    const width = widthOf(f.type);
+    const coef = prefix / width; // element index of the column start, in units of cap
+    if (!Number.isInteger(coef)) throw new Error(`${key}: column ${f.name} misaligned (fields not sorted by width)`);
+    prefix += width;
+    const base = (units: number) => {
+      if (units === 0) return '';
+      pre.push(`const o${k} = ${units} * cap;`);
+      return `o${k} + `;
+    };
+    if (width === 8) {
+      if (mode === 'f64') body.push(`  df[${base(coef)}q] = sf[x + ${f.offset / 8}];`);
+      else {
+        needQ2 = true;
+        const b = base(coef * 2);
+        body.push(`  d32[${b}q2] = s32[w + ${f.offset / 4}]; d32[${b}q2 + 1] = s32[w + ${f.offset / 4 + 1}];`);
+      }
+    } else if (width === 4) {
+      body.push(`  d32[${base(coef)}q] = s32[w + ${f.offset / 4}];`);
+    } else if (f.offset === 1 && f.name === 'rtype') {
+      pre.push(`const o${k} = ${coef} * cap;`);
+      after.push(`d8.fill(head >>> 8, o${k} + d, o${k} + q);`);
+    } else {
+      const word = f.offset >>> 2;
+      if (!small.has(word)) small.set(word, []);
+      small.get(word)!.push({ at: `${width === 2 ? 'd16' : 'd8'}[${base(coef)}q]`, f });
+    }
+  });
+  for (const [word, list] of small) {
+    const v = word === 0 ? 'v0' : `v${word}`;
+    if (word !== 0) body.push(`  const ${v} = s32[w + ${word}];`);
+    for (const { at, f } of list) {
+      const shift = (f.offset & 3) * 8;
+      body.push(`  ${at} = ${shift === 0 ? v : `${v} >>> ${shift}`};`);
+    }
+  }
+  const lines: string[] = [...pre];
+  lines.push('let w = pos >>> 2, x = pos >>> 3, n = 0, q = d;');
   if (tsOffset >= 0) lines.push('let hi0 = st[0], lo0 = st[1];');
-  lines.push(`while (n < maxN && end - p >= ${stride} && s8[p] === ${stride / 4} && s8[p + 1] === rtype) {`);
-  lines.push('  const w = p >>> 2, h = p >>> 1;');
+  lines.push(`for (; n < lim; n++, q++, w += ${stride / 4}, x += ${stride / 8}) {`);
+  lines.push('  const v0 = s32[w];');
+  lines.push('  if ((v0 & 0xffff) !== head) break;');
   if (tsOffset >= 0) {
     const tw = tsOffset / 4;
     lines.push(`  const lo = s32[w + ${tw}], hi = s32[w + ${tw + 1}];`);
     lines.push('  if (hi < hi0 || (hi === hi0 && lo < lo0)) { st[2] = 1; break; }');
     lines.push('  hi0 = hi; lo0 = lo;');
   }
-  fields.forEach((f, k) => {
-    const width = widthOf(f.type);
-    if (width === 8) lines.push(`  c${k}[2 * q] = s32[w + ${f.offset / 4}]; c${k}[2 * q + 1] = s32[w + ${f.offset / 4 + 1}];`);
-    else if (width === 4) lines.push(`  c${k}[q] = s32[w + ${f.offset / 4}];`);
-    else if (width === 2) lines.push(`  c${k}[q] = s16[h + ${f.offset / 2}];`);
-    else lines.push(`  c${k}[q] = s8[p + ${f.offset}];`);
-  });
-  lines.push(`  p += ${stride}; n++; q++;`);
-  lines.push('}');
+  if (needQ2) lines.push('  const q2 = q << 1;');
+  lines.push(...body, '}', ...after);
   if (tsOffset >= 0) lines.push('st[0] = hi0; st[1] = lo0;');
   lines.push('return n;');
-  const params = ['s8', 's16', 's32', 'pos', 'end', 'maxN', 'rtype', 'd', 'st', ...fields.map((_, k) => `c${k}`)];
+  const params = ['s32', 'sf', 'pos', 'lim', 'head', 'd', 'cap', 'st', 'df', 'd32', 'd16', 'd8'];
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const fn = new Function(...params, lines.join('\n')) as RunKernel;
-  kernelCache.set(key, fn);
+  kernelCache.set(cacheKey, fn);
   return fn;
+}
+
+/** Numeric (kernel) fields of a layout, widest first: the column order inside a batch buffer. */
+function kernelFields(layout: RecordLayout, tsOut: boolean): FieldSpec[] {
+  // Array.prototype.sort is stable: equal widths keep the layout's order.
+  return withTsOut(layout, tsOut).filter((f) => f.type !== 'cstr').sort((a, b) => widthOf(b.type) - widthOf(a.type));
+}
+
+/** The generated source of a layout's kernel (for docs and debugging). */
+export function kernelSource(layout: RecordLayout, mode: WideMode, monotonic = false): string {
+  const tsOffset = monotonic ? layout.byName.get(layout.indexTs)!.offset : -1;
+  return runKernel(`${layout.name}|false|${monotonic}`, kernelFields(layout, false), layout.size, tsOffset, mode).toString();
 }
 
 // ---- batch builder -------------------------------------------------------------------------------
@@ -151,13 +235,6 @@ interface NumCol {
   spec: FieldSpec;
   width: number;
   col: Column;
-  raw: Uint8Array | Uint16Array | Uint32Array;
-}
-
-function rawView(buffer: ArrayBuffer, byteOffset: number, width: number, n: number): Uint8Array | Uint16Array | Uint32Array {
-  if (width === 1) return new Uint8Array(buffer, byteOffset, n);
-  if (width === 2) return new Uint16Array(buffer, byteOffset, n);
-  return new Uint32Array(buffer, byteOffset, (n * width) >>> 2);
 }
 
 function typedView(type: FieldSpec['type'], buffer: ArrayBuffer, byteOffset: number, n: number): Column {
@@ -176,9 +253,9 @@ function typedView(type: FieldSpec['type'], buffer: ArrayBuffer, byteOffset: num
 
 /**
  * Accumulates up to `maxRows` records of one layout. All numeric columns of a batch share one
- * ArrayBuffer (one allocation per batch; 64-bit columns first so every column is aligned).
- * Capacity starts at the caller's estimate and doubles, so a two-record definition file does not
- * allocate 65,536-row columns.
+ * ArrayBuffer (one allocation per batch, not zero-filled; 64-bit columns first so every column is
+ * 8-byte aligned). Capacity starts at the caller's estimate and doubles, so a two-record
+ * definition file does not allocate 65,536-row columns.
  */
 export class BatchBuilder {
   readonly layout: RecordLayout;
@@ -188,7 +265,13 @@ export class BatchBuilder {
   private capacity = 0;
   private readonly nums: NumCol[];
   private readonly strs: { spec: FieldSpec; values: string[] }[] = [];
-  private readonly kernel: RunKernel;
+  private readonly kernelF64: RunKernel;
+  private readonly kernelU32: RunKernel;
+  /** Views over the whole batch buffer (the kernel's destinations). */
+  private df = new Float64Array(0);
+  private d32 = new Uint32Array(0);
+  private d16 = new Uint16Array(0);
+  private d8 = new Uint8Array(0);
   private readonly stride: number;
   /** Kernel state: [prev ts hi, prev ts lo, disorder flag]. */
   readonly state = new Uint32Array(3);
@@ -209,11 +292,14 @@ export class BatchBuilder {
     this.maxRows = maxRows;
     const fields = withTsOut(layout, tsOut);
     this.stride = layout.size + (tsOut ? 8 : 0);
-    const numeric = fields.filter((f) => f.type !== 'cstr').sort((a, b) => widthOf(b.type) - widthOf(a.type));
+    const numeric = kernelFields(layout, tsOut);
     for (const f of fields) if (f.type === 'cstr') this.strs.push({ spec: f, values: [] });
-    this.nums = numeric.map((spec) => ({ spec, width: widthOf(spec.type), col: new Uint8Array(0), raw: new Uint8Array(0) }));
+    const empty = new Uint8Array(0);
+    this.nums = numeric.map((spec) => ({ spec, width: widthOf(spec.type), col: empty }));
     const tsOffset = monotonic ? layout.byName.get(layout.indexTs)!.offset : -1;
-    this.kernel = runKernel(`${layout.name}|${tsOut}|${monotonic}`, numeric, this.stride, tsOffset);
+    const key = `${layout.name}|${tsOut}|${monotonic}`;
+    this.kernelF64 = runKernel(key, numeric, this.stride, tsOffset, 'f64');
+    this.kernelU32 = runKernel(key, numeric, this.stride, tsOffset, 'u32');
     this.allocate(Math.max(1, Math.min(maxRows, initialRows)));
   }
 
@@ -221,19 +307,25 @@ export class BatchBuilder {
     return this.maxRows - this.length;
   }
 
-  private allocate(cap: number): void {
-    let bytes = 0;
-    for (const c of this.nums) bytes += (c.width * cap + 7) & ~7;
-    const buffer = (this.pool?.take(bytes)) ?? new ArrayBuffer(bytes);
+  private allocate(rows: number): void {
+    // A multiple of 8 rows keeps every column 8-byte aligned (column k starts at cap * prefix_k).
+    const cap = (rows + 7) & ~7;
+    let rowBytes = 0;
+    for (const c of this.nums) rowBytes += c.width;
+    const bytes = Math.max(8, rowBytes * cap);
+    const buffer = (this.pool?.take(bytes)) ?? allocUninit(bytes);
     let off = 0;
     for (const c of this.nums) {
       const col = typedView(c.spec.type, buffer, off, cap);
       if (this.length > 0) (col as Uint8Array).set((c.col as Uint8Array).subarray(0, this.length));
       c.col = col;
-      c.raw = rawView(buffer, off, c.width, cap);
-      off += (c.width * cap + 7) & ~7;
+      off += c.width * cap;
     }
     this.capacity = cap;
+    this.df = new Float64Array(buffer, 0, bytes >>> 3);
+    this.d32 = new Uint32Array(buffer, 0, bytes >>> 2);
+    this.d16 = new Uint16Array(buffer, 0, bytes >>> 1);
+    this.d8 = new Uint8Array(buffer, 0, bytes);
   }
 
   /**
@@ -249,8 +341,9 @@ export class BatchBuilder {
       while (cap < this.length + maxN) cap *= 2;
       this.allocate(Math.min(cap, this.maxRows));
     }
-    const raws = this.nums.map((c) => c.raw);
-    const n = this.kernel(v.u8, v.u16, v.u32, pos, end, maxN, rtype, this.length, this.state, ...raws);
+    const head = (this.stride >>> 2) | (rtype << 8);
+    const kernel = (pos & 7) === 0 ? this.kernelF64 : this.kernelU32;
+    const n = kernel(v.u32, v.f64, pos, maxN, head, this.length, this.capacity, this.state, this.df, this.d32, this.d16, this.d8);
     for (const s of this.strs) {
       let p = pos + s.spec.offset;
       for (let i = 0; i < n; i++, p += this.stride) s.values.push(readCStr(v.u8, p, s.spec.size));

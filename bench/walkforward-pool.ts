@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { loadStudyConfig, resolveStudy } from '../src/config/study.js';
+import { dataFileOf, loadStudyConfig, resolveStudy } from '../src/config/study.js';
 import { loadBars } from '../src/data/bars.js';
 import { setLogLevel } from '../src/util/log.js';
 import { runStudyCommand } from '../src/walkforward/index.js';
@@ -74,7 +74,7 @@ async function main() {
   setLogLevel('warn');
   const cfg = loadStudyConfig(CONFIG);
   const study = resolveStudy(cfg, CONFIG);
-  const bars = await loadBars(cfg.data.bars, { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: true });
+  const bars = await loadBars(dataFileOf(cfg), { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: true });
   // direct calls: the floor the pool is compared with
   const t0 = performance.now();
   for (let i = 0; i < TASKS; i++) noop({ config: study.engine, strategy: 'noop', params: { a: i }, startNs: 0n, endNs: 1n, fold: 0, phase: 'is' }, bars);

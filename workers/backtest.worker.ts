@@ -1,13 +1,14 @@
 // Piscina worker: runs one backtest per task. Module state persists for the worker's life, so the bar
 // data is loaded once per worker (and per file) and the engine module — with its WebAssembly instance —
 // is imported once. The bars a backtest sees are cut at the task's end (a view, not a copy), so no
-// strategy can read past its window; bars before the start are warm-up.
+// strategy can read past its window; bars before the start are warm-up. L3 tasks (data.mbo) replay the
+// worker's copy of the MBO records from the start for each task (the book before the window is warm-up).
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { Piscina, workerData } from 'piscina';
-import type { BarSeries } from '../src/backtest/api.js';
+import type { BacktestResult, BarSeries, MboData } from '../src/backtest/api.js';
 import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
-import type { RunBacktest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
+import type { RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
 
 const barsCache = new Map<string, Promise<BarSeries>>();
 const runners = new Map<string, Promise<RunBacktest>>();
@@ -64,32 +65,32 @@ runnerFor(prefetch ?? undefined).catch(() => {
   /* reported by the first task that needs it */
 });
 
-export default async function runTask(req: WorkerRequest) {
-  const key = `${req.data.bars}\u0000${req.data.symbol ?? ''}\u0000${req.data.tickUnits}`;
-  let loadMs = 0;
-  let bars = barsCache.get(key);
-  if (!bars) {
-    const t0 = performance.now();
-    const opts = { tickUnits: req.data.tickUnits, symbol: req.data.symbol, cache: req.data.cache };
-    const entry = req.data.cacheEntry;
-    bars = entry ? Promise.resolve().then(() => loadBarsFromEntry(req.data.bars, entry, opts)) : loadBars(req.data.bars, opts);
-    barsCache.set(key, bars);
-    bars.catch(() => barsCache.delete(key));
-    await bars;
-    loadMs = performance.now() - t0;
+/** L3 tasks: the MBO records, loaded once per worker and file; the runner module's runL3Backtest. */
+const mboCache = new Map<string, Promise<MboData>>();
+const l3Runners = new Map<string, Promise<RunL3Backtest>>();
+
+function l3RunnerFor(spec: string | undefined): Promise<RunL3Backtest> {
+  const key = spec ?? DEFAULT_RUNNER;
+  let r = l3Runners.get(key);
+  if (!r) {
+    r = import(key).then((m: { runL3Backtest?: RunL3Backtest }) => {
+      if (typeof m.runL3Backtest !== 'function') throw new Error(`${key} does not export runL3Backtest(task, mbo)`);
+      return m.runL3Backtest;
+    });
+    l3Runners.set(key, r);
+    r.catch(() => l3Runners.delete(key));
   }
-  const series = await bars;
-  const run = await runnerFor(req.runner);
-  const view = cut(series, endIndex(series.ts, req.task.endNs));
-  let task = req.task;
-  if (req.configKey !== undefined) {
-    if (!configs.has(req.configKey)) configs.set(req.configKey, req.configJson !== undefined ? JSON.parse(req.configJson) : task.config);
-    task = { ...task, config: configs.get(req.configKey) };
-  }
-  const t0 = performance.now();
-  const result = await run(task, view);
-  const runMs = performance.now() - t0;
-  const res: WorkerResponse = { id: req.id, metrics: result.metrics, runMs, loadMs, bars: view.ts.length, threadId };
+  return r;
+}
+
+function taskConfig(req: WorkerRequest): WorkerRequest['task'] {
+  if (req.configKey === undefined) return req.task;
+  if (!configs.has(req.configKey)) configs.set(req.configKey, req.configJson !== undefined ? JSON.parse(req.configJson) : req.task.config);
+  return { ...req.task, config: configs.get(req.configKey) };
+}
+
+function reply(req: WorkerRequest, result: BacktestResult, runMs: number, loadMs: number, rows: number) {
+  const res: WorkerResponse = { id: req.id, metrics: result.metrics, runMs, loadMs, bars: rows, threadId };
   const transfer: ArrayBuffer[] = [];
   if (req.want === 'full') {
     // copy out of the engine's (possibly shared or reused) buffers once, then transfer the copies
@@ -102,4 +103,48 @@ export default async function runTask(req: WorkerRequest) {
   // a "transferable" wrapper marked movable: Piscina posts `res` with the buffers in the transfer list
   const wrapper = { [Piscina.transferableSymbol]: transfer, [Piscina.valueSymbol]: res };
   return Piscina.move(wrapper as unknown as Parameters<typeof Piscina.move>[0]);
+}
+
+async function runL3Task(req: WorkerRequest, file: string) {
+  const key = `${file}\u0000${req.data.cache}`;
+  let loadMs = 0;
+  let data = mboCache.get(key);
+  if (!data) {
+    const t0 = performance.now();
+    data = import('../src/backtest/mbo-data.js').then((m) => m.loadMbo(file, { cache: req.data.cache }));
+    mboCache.set(key, data);
+    data.catch(() => mboCache.delete(key));
+    await data;
+    loadMs = performance.now() - t0;
+  }
+  const mbo = await data;
+  const run = await l3RunnerFor(req.runner);
+  const t0 = performance.now();
+  const result = await run(taskConfig(req), mbo);
+  return reply(req, result, performance.now() - t0, loadMs, result.equity.ts.length);
+}
+
+export default async function runTask(req: WorkerRequest) {
+  if (req.data.mbo !== undefined) return runL3Task(req, req.data.mbo);
+  const file = req.data.bars;
+  if (file === undefined) throw new Error(`task ${req.id}: no data file (data.bars or data.mbo)`);
+  const key = `${file}\u0000${req.data.symbol ?? ''}\u0000${req.data.tickUnits}`;
+  let loadMs = 0;
+  let bars = barsCache.get(key);
+  if (!bars) {
+    const t0 = performance.now();
+    const opts = { tickUnits: req.data.tickUnits, symbol: req.data.symbol, cache: req.data.cache };
+    const entry = req.data.cacheEntry;
+    bars = entry ? Promise.resolve().then(() => loadBarsFromEntry(file, entry, opts)) : loadBars(file, opts);
+    barsCache.set(key, bars);
+    bars.catch(() => barsCache.delete(key));
+    await bars;
+    loadMs = performance.now() - t0;
+  }
+  const series = await bars;
+  const run = await runnerFor(req.runner);
+  const view = cut(series, endIndex(series.ts, req.task.endNs));
+  const t0 = performance.now();
+  const result = await run(taskConfig(req), view);
+  return reply(req, result, performance.now() - t0, loadMs, view.ts.length);
 }

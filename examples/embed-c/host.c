@@ -6,9 +6,10 @@
  * init(), write 80-byte command records at cmdPtr(), call process(n), read n' 64-byte event records at
  * evtPtr(), query bookHash(). All integers in the records are little-endian.
  *
- * usage: contango-embed [-n COMMANDS] [-f FILE]
+ * usage: contango-embed [-n COMMANDS] [-f FILE] [-b BATCH]
  *   -n N     run the built-in command stream of N commands (default 200000; see builtin_command below)
  *   -f FILE  run the raw command records in FILE instead (a multiple of 80 bytes, docs/abi.md layout)
+ *   -b B     commands per process() call (default and maximum: cmdCapacity(), 4096)
  * prints:  commands, events, eventDigest (FNV-1a 32 over every event record's little-endian u32 words, in
  *          order), bookHash, liveOrders and the wall time of the process() calls.
  * exit:    0 ok, 1 bad arguments or input, 2 the module trapped (must never happen: the engine rejects bad
@@ -167,7 +168,7 @@ static void builtin_command(stream_t* s, uint8_t* r, uint64_t i, uint64_t n) {
     const size_t k = rnd(s) % s->count;
     const int64_t tick = s->insOf[k] == 1 ? 1 : 5;
     const int64_t centre = s->insOf[k] == 1 ? 1000 : 5000;
-    const int64_t off = (int64_t)(rnd(s) % 41) - 21;
+    const int64_t off = (int64_t)(rnd(s) % 41) - 20;
     put8(r, 0, C_MODIFY);
     put64(r, 8, s->ids[k]);
     put64(r, 16, (uint64_t)(centre + off * tick));
@@ -183,12 +184,12 @@ static double now_s(void) {
 }
 
 static int usage(const char* why) {
-  fprintf(stderr, "contango-embed: %s\nusage: contango-embed [-n COMMANDS] [-f FILE]\n", why);
+  fprintf(stderr, "contango-embed: %s\nusage: contango-embed [-n COMMANDS] [-f FILE] [-b BATCH]\n", why);
   return 1;
 }
 
 /* Instantiate the module, run every command through it in batches, print the results. */
-static int drive(uint64_t n, FILE* in, stream_t* s) {
+static int drive(uint64_t n, uint32_t maxBatch, FILE* in, stream_t* s) {
   static engine_t engine; /* static: survives the longjmp of a trap */
   /* a trap anywhere below (instantiation included) lands here; the engine is built never to trap */
   const int trap = wasm_rt_impl_try();
@@ -199,7 +200,8 @@ static int drive(uint64_t n, FILE* in, stream_t* s) {
   instantiate(&engine);
 
   ENGINE(init)(&engine, 1u << 16, 16);
-  const uint32_t capacity = ENGINE(cmdCapacity)(&engine);
+  uint32_t capacity = ENGINE(cmdCapacity)(&engine);
+  if (maxBatch != 0 && maxBatch < capacity) capacity = maxBatch;
   uint64_t done = 0, events = 0;
   uint32_t digest = 2166136261u; /* FNV-1a 32 offset basis */
   double busy = 0;
@@ -234,6 +236,7 @@ static int drive(uint64_t n, FILE* in, stream_t* s) {
 
 int main(int argc, char** argv) {
   uint64_t n = 200000;
+  uint32_t maxBatch = 0;
   const char* file = NULL;
   for (int a = 1; a < argc; a++) {
     if (strcmp(argv[a], "-n") == 0 && a + 1 < argc) {
@@ -241,6 +244,11 @@ int main(int argc, char** argv) {
       errno = 0;
       n = strtoull(argv[++a], &end, 10);
       if (errno != 0 || *end != '\0' || n < 2 || n > 100000000) return usage("-n: expected 2..100000000 commands");
+    } else if (strcmp(argv[a], "-b") == 0 && a + 1 < argc) {
+      char* end;
+      const unsigned long b = strtoul(argv[++a], &end, 10);
+      if (*end != '\0' || b < 1 || b > 4096) return usage("-b: expected 1..4096 commands per batch");
+      maxBatch = (uint32_t)b;
     } else if (strcmp(argv[a], "-f") == 0 && a + 1 < argc) {
       file = argv[++a];
     } else {
@@ -268,7 +276,7 @@ int main(int argc, char** argv) {
   }
 
   wasm_rt_init();
-  const int rc = drive(n, in, &s);
+  const int rc = drive(n, maxBatch, in, &s);
   wasm_rt_free();
   if (in != NULL) fclose(in);
   free(s.ids);

@@ -27,7 +27,29 @@ export class Position {
   lots: Lot[] = [];
   /** last price seen (ticks), for margin and exposure of positions not being traded */
   last = 0;
+  /** closed lots kept for reuse: a strategy that trades every few bars allocates no lot per fill */
+  private readonly spare: Lot[] = [];
   constructor(readonly product: ProductSpec) {}
+
+  /** @internal a lot object, recycled when one is free */
+  newLot(qty: number, price: number, ts: bigint, fee: number, slip: number): Lot {
+    const l = this.spare.pop();
+    if (l === undefined) return { qty, ref: price, entry: price, ts, fee, slip, carry: 0 };
+    l.qty = qty;
+    l.ref = price;
+    l.entry = price;
+    l.ts = ts;
+    l.fee = fee;
+    l.slip = slip;
+    l.carry = 0;
+    return l;
+  }
+
+  /** @internal drop the first (fully closed) lot */
+  closeFirstLot(): void {
+    const l = this.lots.shift()!;
+    if (this.spare.length < 64) this.spare.push(l);
+  }
 
   unrealized(price: number): number {
     return (this.qty * price - this.refSum) * this.product.tickValue;
@@ -83,19 +105,24 @@ export class Account {
    * closing part of this fill); any remainder opens a new lot. Returns the trade or null.
    */
   fill(pos: Position, f: FillInput): Trade | null {
-    const tv = pos.product.tickValue;
-    this.cash -= f.fee + f.slip;
-    this.feesPaid += f.fee;
-    this.slippagePaid += f.slip;
-    this.tradedNotional += f.qty * f.price * tv;
-    pos.last = f.price;
+    return this.fillParts(pos, f.side, f.qty, f.price, f.ts, f.fee, f.slip);
+  }
 
-    const closing = pos.qty !== 0 && Math.sign(pos.qty) !== f.side ? Math.min(f.qty, Math.abs(pos.qty)) : 0;
-    const closeFee = closing ? roundDiv(f.fee, closing, f.qty) : 0;
-    const closeSlip = closing ? roundDiv(f.slip, closing, f.qty) : 0;
+  /** `fill` with the fill's fields as arguments (the engines' per-fill path: no input object). */
+  fillParts(pos: Position, side: 1 | -1, qty: number, price: number, ts: bigint, fee: number, slipMicro: number): Trade | null {
+    const tv = pos.product.tickValue;
+    this.cash -= fee + slipMicro;
+    this.feesPaid += fee;
+    this.slippagePaid += slipMicro;
+    this.tradedNotional += qty * price * tv;
+    pos.last = price;
+
+    const closing = pos.qty !== 0 && (pos.qty > 0 ? side < 0 : side > 0) ? Math.min(qty, Math.abs(pos.qty)) : 0;
+    const closeFee = closing ? roundDiv(fee, closing, qty) : 0;
+    const closeSlip = closing ? roundDiv(slipMicro, closing, qty) : 0;
     let trade: Trade | null = null;
     if (closing) {
-      const dir = -f.side; // the side of the position being closed
+      const dir = -side; // the side of the position being closed
       let left = closing;
       let entryNotional = 0;
       let fees = closeFee;
@@ -113,26 +140,26 @@ export class Account {
         slip += slipShare;
         carry += carryShare;
         entryNotional += lot.entry * m;
-        pnlTicks += (f.price - lot.entry) * m * dir;
+        pnlTicks += (price - lot.entry) * m * dir;
         // realized cash against the lot's reference price (variation margin already paid the rest)
-        this.cash += (f.price - lot.ref) * m * dir * tv;
+        this.cash += (price - lot.ref) * m * dir * tv;
         pos.refSum -= lot.ref * m * dir;
         lot.fee -= feeShare;
         lot.slip -= slipShare;
         lot.carry -= carryShare;
         lot.qty -= m;
-        if (lot.qty === 0) pos.lots.shift();
+        if (lot.qty === 0) pos.closeFirstLot();
         left -= m;
       }
-      pos.qty += closing * f.side;
+      pos.qty += closing * side;
       trade = {
         symbol: pos.product.symbol,
         side: dir as 1 | -1,
         entryTs,
-        exitTs: f.ts,
+        exitTs: ts,
         qty: closing,
         entryPrice: entryNotional / closing,
-        exitPrice: f.price,
+        exitPrice: price,
         pnl: pnlTicks * tv - fees - slip - carry,
         fees,
         slippage: slip,
@@ -140,19 +167,11 @@ export class Account {
       };
       this.trades.push(trade);
     }
-    const opening = f.qty - closing;
+    const opening = qty - closing;
     if (opening > 0) {
-      pos.lots.push({
-        qty: opening,
-        ref: f.price,
-        entry: f.price,
-        ts: f.ts,
-        fee: f.fee - closeFee,
-        slip: f.slip - closeSlip,
-        carry: 0,
-      });
-      pos.qty += opening * f.side;
-      pos.refSum += f.price * opening * f.side;
+      pos.lots.push(pos.newLot(opening, price, ts, fee - closeFee, slipMicro - closeSlip));
+      pos.qty += opening * side;
+      pos.refSum += price * opening * side;
     }
     return trade;
   }

@@ -375,7 +375,7 @@ export class L2Engine implements StrategyContext, Cursor {
     atClose = false,
   ): void {
     const pos = this.pos;
-    const reducing = pos.qty !== 0 && Math.sign(pos.qty) !== side ? Math.min(qty, Math.abs(pos.qty)) : 0;
+    const reducing = pos.qty !== 0 && (pos.qty > 0 ? side < 0 : side > 0) ? Math.min(qty, Math.abs(pos.qty)) : 0;
     const want = qty - reducing;
     let increase = 0;
     if (want > 0) increase = this.risk.allowedIncrease(pos, want, price, Math.abs(pos.qty) - reducing);
@@ -401,7 +401,7 @@ export class L2Engine implements StrategyContext, Cursor {
     const slip = Math.round(slipTicks * fillQty * this.product.tickValue);
     const fee = this.product.fees.fee(fillQty, price, maker);
     const ts = atClose ? this.b.ts[i]! + BigInt(this.b.barNs) : this.b.ts[i]!;
-    const trade = this.account.fill(pos, { side, qty: fillQty, price, ts, fee, slip });
+    const trade = this.account.fillParts(pos, side, fillQty, price, ts, fee, slip);
     this.fills++;
     if (trade !== null) this.risk.onTrade(trade.pnl, i);
     if (reason === 'risk') this.risk.flattens++;

@@ -432,7 +432,7 @@ export class L3Engine implements StrategyContext {
 
   private bookOne(orderId: number, side: 1 | -1, qty: number, price: number, maker: boolean, ts: bigint, reportTs: bigint, reason: Fill['reason']): void {
     const fee = this.product.fees.fee(qty, price, maker);
-    const trade = this.account.fill(this.pos, { side, qty, price, ts, fee, slip: 0 });
+    const trade = this.account.fillParts(this.pos, side, qty, price, ts, fee, 0);
     this.fills++;
     if (maker) {
       this.stats.makerFills++;

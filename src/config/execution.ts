@@ -24,7 +24,13 @@ const span = z.union([
   z.number().int().nonnegative(),
   z.string().regex(SPAN_PATTERN, 'a time span such as 250us, 100ms, 1s, 1m (or integer nanoseconds)'),
 ]);
-const positiveSpan = span.refine((v) => parseSpan(v) > 0n, 'a time span > 0');
+const positiveSpan = span.refine((v) => {
+  try {
+    return parseSpan(v) > 0n;
+  } catch {
+    return false; // the pattern check reports it
+  }
+}, 'a time span > 0');
 
 /** A latency model (src/replay/latency.ts): constant, or seeded lognormal / empirical draws, in ns. */
 export const latencySchema = z.union([

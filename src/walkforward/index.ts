@@ -5,8 +5,11 @@ import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
+import { windowOf } from './window.js';
 import { resolveParams } from '../backtest/strategy.js';
-import { ConfigError, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
+import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
+import { mboRange } from '../backtest/mbo-data.js';
+import { loadMbo } from '../backtest/index.js';
 import { candidates } from './search.js';
 import type { BarSeries } from '../backtest/api.js';
 import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';
@@ -57,29 +60,53 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
   const tLoad = performance.now();
   const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol };
-  // Through the cache: the main thread validates (or builds) the entry and loads from it; the workers then
-  // read the same entry's column files without re-validating. Files the cache doesn't take are read directly.
-  let cacheEntry = cfg.data.cache ? await cacheEntryFor(cfg.data.bars) : undefined;
-  let bars: BarSeries | undefined;
-  if (cacheEntry) {
+  const dataFile = dataFileOf(cfg);
+  let cacheEntry: string | undefined;
+  let range: { start: bigint; end: bigint };
+  let dataRows: Record<string, unknown>;
+  if (cfg.data.mbo !== undefined) {
+    // L3: folds over the MBO file's exchange-time range (narrowed by `window`); each worker loads the records
+    // itself (through the cache entry built here when data.cache is on) and replays them per task
+    let mbo;
     try {
-      bars = loadBarsFromEntry(cfg.data.bars, cacheEntry, loadOpts);
-    } catch {
-      cacheEntry = undefined;
+      mbo = await loadMbo(cfg.data.mbo, { cache: cfg.data.cache });
+    } catch (e) {
+      await ownPool?.close();
+      throw e;
     }
-  }
-  try {
-    bars ??= await loadBars(cfg.data.bars, { ...loadOpts, cache: false });
-  } catch (e) {
-    await ownPool?.close();
-    throw e;
+    const r = mboRange(mbo);
+    const w = windowOf(cfg.window, r);
+    range = { start: w.startNs, end: w.endNs };
+    const records = mbo.batches.reduce((a, b) => a + b.length, 0);
+    dataRows = { records };
+    log.info(`data: ${cfg.data.mbo} (${records.toLocaleString('en-US')} MBO records) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
+  } else {
+    // Through the cache: the main thread validates (or builds) the entry and loads from it; the workers then
+    // read the same entry's column files without re-validating. Files the cache doesn't take are read directly.
+    cacheEntry = cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
+    let bars: BarSeries | undefined;
+    if (cacheEntry) {
+      try {
+        bars = loadBarsFromEntry(dataFile, cacheEntry, loadOpts);
+      } catch {
+        cacheEntry = undefined;
+      }
+    }
+    try {
+      bars ??= await loadBars(dataFile, { ...loadOpts, cache: false });
+    } catch (e) {
+      await ownPool?.close();
+      throw e;
+    }
+    range = rangeOf(bars);
+    dataRows = { bars: bars.ts.length, symbol: bars.symbol };
+    log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   }
   const loadMs = performance.now() - tLoad;
-  log.info(`data: ${cfg.data.bars} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${loadMs.toFixed(0)} ms`);
   let progress: ReturnType<typeof createProgress> | undefined;
   const outcome = await runWalkForward({
     study,
-    range: rangeOf(bars),
+    range,
     outDir,
     workers,
     fresh: o.fresh,
@@ -100,9 +127,8 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     config: o.config,
     configHash: study.hash,
     overrides: o.sets ?? [],
-    data: [dataFileInfo(cfg.data.bars)],
-    bars: bars.ts.length,
-    symbol: bars.symbol,
+    data: [dataFileInfo(dataFile)],
+    ...dataRows,
     workers,
     cores: os.availableParallelism(),
     node: process.version,

@@ -3,8 +3,10 @@
 import type { BacktestTask, Metrics, Trade } from '../backtest/api.js';
 
 export interface DataSpec {
-  /** bar file (DBN ohlcv or Databento-layout parquet); the worker loads it once and keeps it */
-  bars: string;
+  /** bar file (DBN ohlcv or Databento-layout parquet); the worker loads it once and keeps it (L2) */
+  bars?: string;
+  /** MBO file (L3): the worker loads its records once and replays them for every task */
+  mbo?: string;
   symbol?: string;
   /** instrument tick in 1e-9 price units */
   tickUnits: bigint;
@@ -53,3 +55,6 @@ export interface WorkerResponse {
 
 /** The function a runner module exports (the engine's runBacktest matches it). */
 export type RunBacktest = (task: BacktestTask, bars: import('../backtest/api.js').BarSeries) => import('../backtest/api.js').BacktestResult | Promise<import('../backtest/api.js').BacktestResult>;
+
+/** The L3 entry point a runner module exports (the engine's runL3Backtest matches it). */
+export type RunL3Backtest = (task: BacktestTask, mbo: import('../backtest/api.js').MboData) => import('../backtest/api.js').BacktestResult | Promise<import('../backtest/api.js').BacktestResult>;

@@ -96,7 +96,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const objective: Objective = cfg.objective;
   const journal = new ResultsJournal(opts.outDir);
   const done = journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, opts.fresh ?? false);
-  const data: DataSpec = { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry };
+  const data: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry };
 
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);

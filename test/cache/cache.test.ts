@@ -3,7 +3,7 @@
 import { appendFileSync, copyFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { buildCache, cacheInfo, cacheRoot, loadCached, removeCached } from '../../src/data/cache/index.js';
+import { buildCache, cacheInfo, cacheRoot, entryBytes, loadCached, loadEntry, loadEntryAsync, removeCached } from '../../src/data/cache/index.js';
 import { concatBatches as concatDbn } from '../../src/data/dbn/concat.js';
 import { readDbnAll } from '../../src/data/dbn/index.js';
 import { readParquetFile } from '../../src/data/parquet/reader.js';
@@ -126,6 +126,32 @@ describe('columnar cache', () => {
     // A rebuild repairs it.
     await buildCache(file, { cacheDir });
     expect((await loadCached(file, { cacheDir })).length).toBe(2_000);
+  });
+
+  test('sync, async (parallel reads) and into-buffer loads give the same columns, 64-byte aligned in one buffer', async () => {
+    // Over 1 MiB per 8-byte column, so reads are split into pieces and run two at a time.
+    const { file, batch } = await syntheticParquet('f.parquet', 10, 200_000);
+    const { cache } = await loadCached(file, { cacheDir });
+    const a = loadEntry(cache.dir, cache.manifest);
+    const b = await loadEntryAsync(cache.dir, cache.manifest);
+    expect(diffBatches(batch, a)).toBeUndefined();
+    expect(diffBatches(batch, b)).toBeUndefined();
+    const buffers = new Set(Object.values(a.columns).map((c) => c.buffer));
+    expect(buffers.size).toBe(1);
+    for (const c of Object.values(a.columns)) expect(c.byteOffset % 64).toBe(0);
+    expect(a.dictionaries['symbol']!.codes.buffer).toBe([...buffers][0]);
+    // Into a caller's buffer: the arrays are views on it; too small a buffer is refused.
+    const arena = new ArrayBuffer(entryBytes(cache.manifest));
+    const c = await loadEntryAsync(cache.dir, cache.manifest, { into: arena });
+    expect(c.columns['price']!.buffer).toBe(arena);
+    expect(diffBatches(batch, c)).toBeUndefined();
+    const sub = loadEntry(cache.dir, cache.manifest, { columns: ['price', 'ts_recv'], into: arena });
+    expect(Array.from(sub.columns['price'] as BigInt64Array)).toEqual(Array.from(batch.columns['price'] as BigInt64Array));
+    expect(() => loadEntry(cache.dir, cache.manifest, { into: new ArrayBuffer(1024) })).toThrow(/'into' buffer has 1024 bytes, this load needs \d+/);
+    // A short column file fails the size check before anything is read, in both loaders.
+    writeFileSync(path.join(cache.dir, 'size.bin'), Buffer.alloc(8));
+    expect(() => loadEntry(cache.dir, cache.manifest)).toThrow(/size\.bin: 8 bytes, expected 800000 \(cache entry damaged\)/);
+    await expect(loadEntryAsync(cache.dir, cache.manifest)).rejects.toThrow(/size\.bin: 8 bytes/);
   });
 
   test('unsupported input is refused with the first bytes shown', async () => {

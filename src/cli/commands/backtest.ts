@@ -3,13 +3,15 @@
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { runBacktest } from '../../backtest/index.js';
-import { loadStudyConfig, resolveStudy } from '../../config/study.js';
+import { loadMbo, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
+import { mboRange } from '../../backtest/mbo-data.js';
+import { dataFileOf, loadStudyConfig, resolveStudy } from '../../config/study.js';
 import { loadBars } from '../../data/bars.js';
 import { METRIC_ROWS, textTable } from '../../report/format.js';
 import { writeBacktestResults } from '../../report/results.js';
 import { log } from '../../util/log.js';
 import { dataFileInfo } from '../../walkforward/index.js';
+import { windowOf } from '../../walkforward/window.js';
 import { addCommonOptions, applyQuiet } from './study-options.js';
 
 interface Opts {
@@ -21,22 +23,19 @@ interface Opts {
   quiet?: boolean;
 }
 
-/** An ISO date or date-time (UTC unless it carries an offset) → ns since epoch. */
-export function isoToNs(text: string, key: string): bigint {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (!Number.isFinite(ms)) throw new Error(`${key}: found "${text}"; allowed: an ISO date (2024-01-31) or date-time (2024-01-31T14:30:00Z)`);
-  return BigInt(ms) * 1_000_000n;
-}
+export { isoToNs, windowOf } from '../../walkforward/window.js';
 
 export function register(program: Command): void {
   const cmd = program
     .command('backtest')
     .description(
       'Run one backtest of the config\'s strategy with its fixed parameters (strategy.params) and write ' +
-        'metrics.json, trades.parquet, equity.parquet and report.html to the results directory.',
+        'metrics.json, trades.parquet, equity.parquet and report.html to the results directory. Bar data (data.bars) ' +
+        'runs at L2; MBO data (data.mbo, execution.level L3) replays the order book with the strategy\'s orders in ' +
+        'the real queues, e.g. configs/es-l3.yaml.',
     )
-    .requiredOption('-c, --config <file>', 'study/backtest config (YAML), e.g. configs/es-study.yaml')
-    .option('--start <date>', 'first bar traded (ISO date or date-time, UTC); earlier bars are warm-up (overrides window.start)')
+    .requiredOption('-c, --config <file>', 'study/backtest config (YAML), e.g. configs/es-study.yaml (L2) or configs/es-l3.yaml (L3)')
+    .option('--start <date>', 'start of the traded window (ISO date or date-time, UTC); earlier data is warm-up: bars for indicators, MBO to build the book (overrides window.start)')
     .option('--end <date>', 'end of the window, exclusive (overrides window.end)');
   addCommonOptions(cmd).action(async (o: Opts) => {
     applyQuiet(o.quiet);
@@ -47,15 +46,32 @@ export function register(program: Command): void {
     if (o.end) sets.push(`window.end=${o.end}`);
     const cfg = loadStudyConfig(o.config, sets);
     const study = resolveStudy(cfg, o.config);
-    const bars = await loadBars(cfg.data.bars, { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: cfg.data.cache });
-    const dataEnd = bars.ts[bars.ts.length - 1]! + BigInt(bars.barNs);
-    const startNs = cfg.window.start ? isoToNs(cfg.window.start, 'window.start') : bars.ts[0]!;
-    const endNs = cfg.window.end ? isoToNs(cfg.window.end, 'window.end') : dataEnd;
-    if (endNs <= startNs) throw new Error(`window: end (${cfg.window.end}) is not after start (${cfg.window.start})`);
-    log.info(`backtest ${cfg.name}: ${cfg.strategy.name} on ${bars.symbol} (${bars.ts.length.toLocaleString('en-US')} bars)`);
-    const tRun = performance.now();
-    const result = await runBacktest({ config: study.engine, strategy: cfg.strategy.name, params: cfg.strategy.params, startNs, endNs }, bars);
-    const runMs = performance.now() - tRun;
+    const dataFile = dataFileOf(cfg);
+    const task = { config: study.engine, strategy: cfg.strategy.name, params: cfg.strategy.params };
+    let result: BacktestResult;
+    let window: { startNs: bigint; endNs: bigint };
+    let runMs: number;
+    if (cfg.data.mbo !== undefined) {
+      // L3: the strategy against the replayed MBO book
+      const mbo = await loadMbo(cfg.data.mbo, { cache: cfg.data.cache });
+      const range = mboRange(mbo);
+      window = windowOf(cfg.window, range);
+      const records = mbo.batches.reduce((a, b) => a + b.length, 0);
+      log.info(`backtest ${cfg.name}: ${cfg.strategy.name} at L3 on ${cfg.data.mbo} (${records.toLocaleString('en-US')} MBO records)`);
+      const tRun = performance.now();
+      result = await runL3Backtest({ ...task, ...window }, mbo);
+      runMs = performance.now() - tRun;
+      const l3 = result.stats?.l3;
+      if (l3) log.info(`L3: instrument ${l3.instrument}, ${l3.updates.toLocaleString('en-US')} book updates, ${l3.ordersSent} orders, ${l3.cancelsSent} cancels, fills ${l3.makerFills} maker / ${l3.takerFills} taker`);
+    } else {
+      const bars = await loadBars(dataFile, { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: cfg.data.cache });
+      window = windowOf(cfg.window, { start: bars.ts[0]!, end: bars.ts[bars.ts.length - 1]! + BigInt(bars.barNs) });
+      log.info(`backtest ${cfg.name}: ${cfg.strategy.name} on ${bars.symbol} (${bars.ts.length.toLocaleString('en-US')} bars)`);
+      const tRun = performance.now();
+      result = await runBacktest({ ...task, ...window }, bars);
+      runMs = performance.now() - tRun;
+    }
+    const { startNs, endNs } = window;
     mkdirSync(cfg.out, { recursive: true });
     const files = writeBacktestResults({
       outDir: cfg.out,
@@ -70,8 +86,10 @@ export function register(program: Command): void {
         configHash: study.hash,
         overrides: o.set,
         strategy: cfg.strategy,
-        data: [dataFileInfo(cfg.data.bars)],
+        level: study.engine.execution.level,
+        data: [dataFileInfo(dataFile)],
         window: { startNs: startNs.toString(), endNs: endNs.toString() },
+        ...(result.stats?.l3 ? { l3: result.stats.l3 } : {}),
         node: process.version,
         durationsMs: { backtest: Math.round(runMs), total: Math.round(performance.now() - t0) },
         finished: new Date().toISOString(),

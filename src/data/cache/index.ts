@@ -14,7 +14,7 @@ import type { BuildOptions } from './build.js';
 import { buildEntry, entryName } from './build.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { LoadOptions, CachedBatch } from './load.js';
-import { loadEntry, readManifest } from './load.js';
+import { loadEntryAsync, readManifest } from './load.js';
 import { cacheRoot } from './location.js';
 import type { CacheManifest } from './manifest.js';
 import { sniffFormat } from './source.js';
@@ -22,7 +22,7 @@ import { sniffFormat } from './source.js';
 export { cacheRoot } from './location.js';
 export type { CacheManifest, CacheColumn, CacheStringColumn, CacheColumnType } from './manifest.js';
 export type { CachedBatch, LoadOptions } from './load.js';
-export { loadEntry, readManifest } from './load.js';
+export { entryBytes, loadEntry, loadEntryAsync, readManifest } from './load.js';
 export { sha256File } from './hash.js';
 
 export interface CacheOptions extends BuildOptions, LoadOptions {
@@ -164,7 +164,7 @@ export async function loadCached(
   opts: CacheOptions = {},
 ): Promise<CachedBatch & { cache: { dir: string; manifest: CacheManifest; status: CacheStatus } }> {
   const e = await ensureCache(source, opts);
-  const batch = loadEntry(e.dir, e.manifest, opts);
+  const batch = await loadEntryAsync(e.dir, e.manifest, opts);
   return Object.assign(batch, { cache: e });
 }
 

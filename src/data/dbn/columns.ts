@@ -11,6 +11,7 @@ import type { Column, ColumnBatch, SchemaName } from '../batch.js';
 import type { FieldSpec, RecordLayout } from './layout.js';
 import { dataFields } from './layout.js';
 import { readCStr } from './metadata.js';
+import { allocUninit } from '../alloc.js';
 
 /** Views over one ArrayBuffer holding records; positions are absolute byte offsets in it. */
 export interface ByteViews {
@@ -30,21 +31,6 @@ export function viewsOf(buffer: ArrayBufferLike): ByteViews {
     u32: new Uint32Array(buffer, 0, n >>> 2),
     f64: new Float64Array(buffer, 0, n >>> 3),
   };
-}
-
-/**
- * A new ArrayBuffer without the zero fill where Node allows it (Buffer.allocUnsafeSlow: not from
- * the shared pool, so the ArrayBuffer is the column memory alone). Batch columns are written in
- * full before they are handed out, and the unused tail past `length` is never exposed through a
- * column view, so skipping the memset is safe and saves a pass over every batch.
- */
-export function allocUninit(bytes: number): ArrayBuffer {
-  const B = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
-  if (B !== undefined && bytes > 0) {
-    const b = B.allocUnsafeSlow(bytes);
-    if (b.byteOffset === 0 && b.buffer.byteLength === bytes && b.buffer instanceof ArrayBuffer) return b.buffer;
-  }
-  return new ArrayBuffer(bytes);
 }
 
 // ---- column allocation ---------------------------------------------------------------------------
@@ -253,7 +239,7 @@ function typedView(type: FieldSpec['type'], buffer: ArrayBuffer, byteOffset: num
 
 /**
  * Accumulates up to `maxRows` records of one layout. All numeric columns of a batch share one
- * ArrayBuffer (one allocation per batch, not zero-filled; 64-bit columns first so every column is
+ * ArrayBuffer (one allocation per batch, not zero-filled: see ../alloc.ts; 64-bit columns first so every column is
  * 8-byte aligned). Capacity starts at the caller's estimate and doubles, so a two-record
  * definition file does not allocate 65,536-row columns.
  */

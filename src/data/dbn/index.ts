@@ -5,10 +5,11 @@
 //   for await (const batch of r.batches()) {}  // ColumnBatch, up to 65,536 rows each
 //
 //   const all = await readDbnAll(bytes);       // everything in memory (tests, small files)
-//   await writeDbn('out.dbn', metadata, batches);  // DBN v3, uncompressed
+//   await writeDbn('out.dbn', metadata, batches);  // DBN v3 (a .zst path: zstd-compressed)
 export { openDbn, readDbnAll, type DbnOpenOptions, type DbnReadResult, type DbnReader } from './reader.js';
 export { DbnDecoder, DEFAULT_BATCH_SIZE, type DbnControlMessage, type DbnDecodeOptions } from './decoder.js';
-export { encodeDbn, writeDbn, type DbnWriteMetadata, type DbnWriteResult } from './writer.js';
+export { encodeDbn, writeDbn, type DbnWriteMetadata, type DbnWriteOptions, type DbnWriteResult } from './writer.js';
+export { nativeZstd, zstdBackend, zstdCompress, ZstdCompressor } from '../zstd.js';
 export { DbnError, type DbnErrorCode, type DbnIssue } from './errors.js';
 export type { DbnMetadata, MappingInterval, SymbolMapping } from './metadata.js';
 export { decodeMetadata, encodeMetadataV3 } from './metadata.js';

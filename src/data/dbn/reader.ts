@@ -15,6 +15,8 @@ export interface DbnOpenOptions extends DbnDecodeOptions {
    * streaming consumers that do not keep batches; leave off (the default) if you store them.
    */
   reuseBatches?: boolean;
+  /** zstd implementation: 'native' (zstd-napi) or 'js' (fzstd). Default: native when it loads. */
+  zstd?: 'native' | 'js';
 }
 
 export interface DbnReader {
@@ -70,7 +72,7 @@ export async function openDbn(input: string | Uint8Array, opts: DbnOpenOptions =
     head = head.length === 0 ? r.value : concat(head, r.value);
   }
   const compressed = isZstd(head);
-  const plain = compressed ? zstdChunks(prepend(head, raw), file) : prepend(head, raw);
+  const plain = compressed ? zstdChunks(prepend(head, raw), file, opts.zstd) : prepend(head, raw);
   const pool = opts.reuseBatches ? new BufferPool() : undefined;
   const decoder = new DbnDecoder({ ...opts, file, pool });
   const queued: ColumnBatch[] = [];

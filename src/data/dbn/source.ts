@@ -1,9 +1,9 @@
 // Byte sources for the decoder: a file read in chunks, an in-memory buffer, and zstd decompression
-// of either (fzstd's streaming Decompress, so a compressed day never sits whole in memory).
+// of either (streaming, native libzstd or fzstd: a compressed day never sits whole in memory).
 // Compression is detected from the first four bytes: zstd frames start 28 b5 2f fd (skippable
 // frames 5x 2a 4d 18), DBN starts "DBN".
 import { open } from 'node:fs/promises';
-import { Decompress } from 'fzstd';
+import { ZstdStreamError, zstdDecompressChunks } from '../zstd.js';
 import { DbnError } from './errors.js';
 
 export const DEFAULT_READ_CHUNK = 1 << 20;
@@ -38,46 +38,27 @@ export function* bufferChunks(bytes: Uint8Array, chunkSize = 4 * DEFAULT_READ_CH
   for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, Math.min(bytes.length, i + chunkSize));
 }
 
-/** Decompresses a zstd stream given as compressed chunks; yields decompressed blocks. */
+/**
+ * Decompresses a zstd stream given as compressed chunks; yields decompressed blocks. Native
+ * libzstd when zstd-napi loads, else fzstd (see ../zstd.ts). Failures become DbnErrors naming the
+ * file and the decompressed byte offset.
+ */
 export async function* zstdChunks(
   compressed: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   file: string,
+  backend?: 'native' | 'js',
 ): AsyncGenerator<Uint8Array> {
-  const queue: Uint8Array[] = [];
-  let inBytes = 0;
-  let outBytes = 0;
-  let done = false;
-  const d = new Decompress((data, final) => {
-    if (data.length > 0) queue.push(data); // fzstd hands out a fresh array per block
-    outBytes += data.length;
-    if (final) done = true;
-  });
-  const fail = (e: unknown): never => {
-    const msg = e instanceof Error ? e.message : String(e);
-    const truncated = /unexpected EOF/i.test(msg);
-    throw new DbnError(
-      truncated ? 'truncated' : 'zstd',
-      file,
-      outBytes,
-      -1,
-      truncated ? 'a complete zstd stream' : 'valid zstd data',
-      `${msg} (after ${inBytes} compressed bytes)`,
-    );
-  };
-  for await (const chunk of compressed) {
-    try {
-      d.push(chunk);
-    } catch (e) {
-      fail(e);
-    }
-    inBytes += chunk.length;
-    while (queue.length > 0) yield queue.shift()!;
-  }
   try {
-    d.push(new Uint8Array(0), true);
+    yield* zstdDecompressChunks(compressed, { backend });
   } catch (e) {
-    fail(e);
+    if (!(e instanceof ZstdStreamError)) throw e;
+    throw new DbnError(
+      e.truncated ? 'truncated' : 'zstd',
+      file,
+      e.outBytes,
+      -1,
+      e.truncated ? 'a complete zstd stream' : 'valid zstd data',
+      `${e.message} (after ${e.inBytes} compressed bytes)`,
+    );
   }
-  while (queue.length > 0) yield queue.shift()!;
-  void done;
 }

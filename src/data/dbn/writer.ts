@@ -1,6 +1,8 @@
-// DBN writer: metadata + columnar batches -> an uncompressed DBN version 3 file or buffer.
+// DBN writer: metadata + columnar batches -> a DBN version 3 file or buffer, plain or (a path
+// ending in .zst, or `compress`) zstd-compressed with native libzstd (../zstd.ts).
 // Used by the project's generator for sample data, by `convert`, and by the round-trip tests.
 import { open } from 'node:fs/promises';
+import { ZstdCompressor } from '../zstd.js';
 import type { ColumnBatch, SchemaName } from '../batch.js';
 import { encodeBatch } from './encoder.js';
 import { DbnError } from './errors.js';
@@ -68,32 +70,56 @@ export function encodeDbn(metadata: DbnWriteMetadata | DbnMetadata, batches: Ite
 
 export interface DbnWriteResult {
   records: number;
+  /** Bytes written to the file (compressed size when compressed). */
   bytes: number;
+  /** Uncompressed DBN bytes. */
+  plainBytes: number;
+  compressed: boolean;
 }
 
-/** Streams metadata and batches into a DBN v3 file (not compressed). */
+export interface DbnWriteOptions {
+  /**
+   * zstd-compress the file (one frame with a checksum, like Databento's .dbn.zst). Default: when
+   * the path ends in `.zst`. `true` uses level 3; a number picks the level (1-22). Needs the native
+   * zstd-napi module (fzstd only decompresses): without it, a clear error before anything is written.
+   */
+  compress?: boolean | number;
+}
+
+/** Streams metadata and batches into a DBN v3 file, zstd-compressed when asked (see options). */
 export async function writeDbn(
   path: string,
   metadata: DbnWriteMetadata | DbnMetadata,
   batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+  opts: DbnWriteOptions = {},
 ): Promise<DbnWriteResult> {
   const meta = fullMetadata(metadata);
+  const want = opts.compress ?? /\.zst$/i.test(path);
+  const z = want === false ? undefined : new ZstdCompressor(want === true ? 3 : want);
   const fh = await open(path, 'w');
   let records = 0;
   let bytes = 0;
+  let plainBytes = 0;
+  const put = async (plain: Uint8Array) => {
+    plainBytes += plain.length;
+    for (const part of z ? z.push(plain) : [plain]) {
+      await fh.write(part);
+      bytes += part.length;
+    }
+  };
   try {
-    const head = encodeMetadataV3(meta);
-    await fh.write(head);
-    bytes += head.length;
+    await put(encodeMetadataV3(meta));
     for await (const b of batches) {
       checkSchema(path, meta, b, records);
-      const body = encodeBatch(b, { file: path, recordBase: records, tsOut: meta.ts_out });
-      await fh.write(body);
-      bytes += body.length;
+      await put(encodeBatch(b, { file: path, recordBase: records, tsOut: meta.ts_out }));
       records += b.length;
+    }
+    for (const part of z ? z.end() : []) {
+      await fh.write(part);
+      bytes += part.length;
     }
   } finally {
     await fh.close();
   }
-  return { records, bytes };
+  return { records, bytes, plainBytes, compressed: z !== undefined };
 }

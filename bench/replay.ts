@@ -3,6 +3,7 @@
 // book from the cache (the kernel alone, and end to end including the cache load); peak RSS.
 // Targets (issue 3): DBN decode ≥ 30 M/s, cache load ≥ 100 M/s, replay ≥ 15 M/s per core from the cache.
 // Usage: node dist/bench/replay.js [--records N] [--keep DIR]   (CONTANGO_BENCH_RECORDS also works)
+import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,8 @@ if (!Number.isSafeInteger(records) || records < 1000) throw new Error(`--records
 const keep = arg('--keep');
 const dir = keep ?? mkdtempSync(path.join(os.tmpdir(), 'contango-bench-replay-'));
 const rows: BenchRow[] = [];
+// Machine load when the run started and ended (the machine is shared): recorded in the JSON.
+const loadStart = { loadavg: os.loadavg(), uptime: execSync('uptime').toString().trim() };
 const rss: Record<string, number> = {};
 
 const mib = (b: number) => Number((b / 2 ** 20).toFixed(1));
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
     ],
     replayCheck: { ...summary!.totals, counters: ins.counters },
     note: 'one process, 2-core machine shared with other work; figures drift with load, ratios are the result',
+    load: { start: loadStart, end: { loadavg: os.loadavg(), uptime: execSync('uptime').toString().trim() } },
   });
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,16 +1,27 @@
-// Walk-forward pool benchmark (node dist/bench/walkforward-pool.js [--tasks N] [--config file]):
+// Walk-forward pool benchmark (node dist/bench/walkforward-pool.js [--tasks N] [--years Y] [--config file]):
 //   1. per-task overhead of the Piscina pool: N no-op tasks through 1 and 2 workers vs the same calls made
 //      directly in the main thread (the difference is the pool's cost per task);
-//   2. wall time of one walk-forward study (configs/es-study.yaml on the bundled sample data, the real
-//      engine) at 1 and 2 workers, and the speed-up (target >= 1.8 on a 2-core machine).
+//   2. wall time of one walk-forward study at 1 and 2 workers, and the speed-up (target >= 1.8 on a 2-core
+//      machine). By default the study is large enough that per-task overhead is small: `--years` (default 2) of
+//      generated ES one-minute bars (src/generate/es.ts, cached under the OS temp dir), momentum with a 2 × 2
+//      grid on rolling 120-day / 60-day folds: ~50 tasks of 0.1–0.3 s each. `--config configs/es-study.yaml`
+//      measures a given study instead (the bundled sample: tasks of ~15 ms, where overhead shows).
+//   The load average (and `uptime`) before and after is recorded: on a shared 2-core machine the speed-up only
+//   means something when nothing else runs. Per run it also records the sum of task times inside the workers
+//   (engine work) and the main thread's share, to say where the time goes when the speed-up falls short.
 // Prints a table and writes bench/results/walkforward-pool.json.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { stringify } from 'yaml';
 import { dataFileOf, loadStudyConfig, resolveStudy } from '../src/config/study.js';
 import { loadBars } from '../src/data/bars.js';
+import { generateEs } from '../src/generate/es.js';
+import { databentoOhlcvTable } from '../src/generate/index.js';
+import { writeParquetFile } from '../src/report/parquet.js';
 import { setLogLevel } from '../src/util/log.js';
 import { runStudyCommand } from '../src/walkforward/index.js';
 import { BacktestPool } from '../src/walkforward/pool.js';
@@ -23,11 +34,48 @@ const arg = (name: string, def: string) => {
   return i > 0 ? process.argv[i + 1]! : def;
 };
 const TASKS = Number(arg('tasks', '4000'));
-const CONFIG = arg('config', 'configs/es-study.yaml');
-// a bigger grid than the demo's (48 sets × 6 folds + 6 = 294 tasks), so fixed costs (thread start, data
-// load, JIT warm-up per worker, writing results) don't dominate the comparison
-const SETS = (arg('grid', 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]')).split(';').filter(Boolean).map((s) => `search.params.${s}`);
+const YEARS = Number(arg('years', '2'));
+const GIVEN = arg('config', '');
 const NOOP = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'walkforward-noop-runner.js')).href;
+const SETS = GIVEN ? (arg('grid', 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]')).split(';').filter(Boolean).map((s) => `search.params.${s}`) : [];
+
+function uptime(): string {
+  try {
+    return execSync('uptime', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return `loadavg ${os.loadavg().join(' ')}`;
+  }
+}
+
+/** The large default study: generated bars (cached by years and seed) and a YAML around them. */
+function largeStudy(dir: string): string {
+  const cacheDir = path.join(os.tmpdir(), 'contango-bench-data');
+  mkdirSync(cacheDir, { recursive: true });
+  const bars = path.join(cacheDir, `es-${YEARS}y-seed11.parquet`);
+  if (!existsSync(bars)) {
+    const t = performance.now();
+    const end = new Date(Date.UTC(2021 + Math.floor(YEARS), 0, 3 + Math.round((YEARS % 1) * 365))).toISOString().slice(0, 10);
+    const g = generateEs({ seed: 11, start: '2021-01-03', end });
+    writeParquetFile(bars, databentoOhlcvTable(g));
+    console.log(`generated ${g.ts.length.toLocaleString('en-US')} bars (${YEARS} years) into ${bars} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const file = path.join(dir, 'large-study.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      name: 'es-momentum-large',
+      data: { bars, symbol: 'ESH4' },
+      product: 'es',
+      backtest: { account: { initialCapital: 1_000_000 }, risk: { maxContracts: 10, volatilityTarget: { enabled: false } } },
+      strategy: { name: 'momentum', params: { qty: 1, allowShort: 1, threshold: 5, exits: 0 } },
+      search: { method: 'grid', params: { fast: [30, 60], slow: [480, 960] } },
+      folds: { mode: 'rolling', train: '120d', test: '60d', step: '60d' },
+      objective: { metric: 'sharpe', direction: 'max', minTrades: 3 },
+      out: path.join(dir, 'out'),
+    }),
+  );
+  return file;
+}
 
 async function poolOverhead(workers: number, study: ReturnType<typeof resolveStudy>): Promise<number> {
   const pool = new BacktestPool(workers, { runner: NOOP });
@@ -58,22 +106,30 @@ async function poolOverhead(workers: number, study: ReturnType<typeof resolveStu
   return wall;
 }
 
-async function studyWall(workers: number): Promise<{ wallMs: number; poolMs: number; tasks: number; metrics: string }> {
+async function studyWall(config: string, workers: number) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'contango-bench-'));
   const t0 = performance.now();
-  const r = await runStudyCommand({ config: CONFIG, sets: SETS, workers, out, fresh: true, progress: 'silent' });
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  const r = await runStudyCommand({ config, sets: SETS, workers, out, fresh: true, progress: 'silent' });
   const wallMs = performance.now() - t0;
-  const poolMs = r.outcome.stats.wallMs;
-  const { readFileSync } = await import('node:fs');
+  const cpu = process.cpuUsage(cpu0);
+  // the main thread's busy share over the whole command (config, data load, scheduling, journaling, reports)
+  const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   const metrics = readFileSync(path.join(out, 'metrics.json'), 'utf8');
   rmSync(out, { recursive: true, force: true });
-  return { wallMs, poolMs, tasks: r.outcome.stats.tasks, metrics };
+  const s = r.outcome.stats;
+  // process CPU includes the workers' threads: main-thread CPU is not separable here, so report engine time
+  return { wallMs, poolMs: s.wallMs, taskMs: s.taskMs, tasks: s.tasks, processCpuMs: (cpu.user + cpu.system) / 1000, mainBusyMs: mainBusy * wallMs, metrics };
 }
 
 async function main() {
   setLogLevel('warn');
-  const cfg = loadStudyConfig(CONFIG);
-  const study = resolveStudy(cfg, CONFIG);
+  const before = { uptime: uptime(), loadAverage: os.loadavg() };
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'contango-bench-study-'));
+  const config = GIVEN || largeStudy(tmp);
+  const cfg = loadStudyConfig(config, SETS);
+  const study = resolveStudy(cfg, config);
   const bars = await loadBars(dataFileOf(cfg), { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: true });
   // direct calls: the floor the pool is compared with
   const t0 = performance.now();
@@ -86,33 +142,43 @@ async function main() {
     const perTaskUs = (wall * 1000) / TASKS;
     // per-task cost on one worker: wall × workers / tasks (all workers busy), minus the direct call
     overhead[`w${w}`] = perTaskUs * w - directUs;
-    rows.push({ case: `no-op tasks, ${w} worker(s)`, tasks: TASKS, 'wall ms': Math.round(wall), 'µs/task (wall)': perTaskUs, 'pool overhead µs/task/worker': perTaskUs * w - directUs, 'speed-up': '' });
+    rows.push({ case: `no-op tasks, ${w} worker(s)`, tasks: TASKS, 'wall ms': Math.round(wall), 'ms/task (wall)': perTaskUs / 1000, 'pool overhead µs/task/worker': perTaskUs * w - directUs, 'speed-up': '' });
   }
   // interleaved 1, 2, 1, 2: the best of two per setting, so a burst of load on a shared machine hurts less
-  const runs1 = [await studyWall(1)], runs2 = [await studyWall(2)];
-  runs1.push(await studyWall(1));
-  runs2.push(await studyWall(2));
+  const runs1 = [await studyWall(config, 1)];
+  const runs2 = [await studyWall(config, 2)];
+  runs1.push(await studyWall(config, 1));
+  runs2.push(await studyWall(config, 2));
   const best = (r: typeof runs1) => r.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
   const s1 = best(runs1), s2 = best(runs2);
   const speedup = s1.wallMs / s2.wallMs;
   const poolSpeedup = s1.poolMs / s2.poolMs;
   for (const [w, s, sp] of [[1, s1, 1], [2, s2, speedup]] as const) {
     rows.push({
-      case: `study ${cfg.name}, ${w} worker(s)`, tasks: s.tasks, 'wall ms': Math.round(s.wallMs), 'µs/task (wall)': (s.wallMs * 1000) / s.tasks,
-      'pool phase ms': Math.round(s.poolMs), 'pool overhead µs/task/worker': '', 'speed-up': sp, 'speed-up (pool phase)': w === 1 ? 1 : poolSpeedup,
+      case: `study ${cfg.name}, ${w} worker(s)`, tasks: s.tasks, 'wall ms': Math.round(s.wallMs), 'ms/task (wall)': s.wallMs / s.tasks,
+      'engine ms/task': s.taskMs / s.tasks, 'pool phase ms': Math.round(s.poolMs),
+      'busy share': (s.taskMs / w) / s.poolMs, 'main thread busy ms': Math.round(s.mainBusyMs), 'pool overhead µs/task/worker': '', 'speed-up': sp, 'speed-up (pool phase)': w === 1 ? 1 : poolSpeedup,
     });
   }
+  const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
+  const after = { uptime: uptime(), loadAverage: os.loadavg() };
   report('walkforward-pool', rows, {
-    config: CONFIG,
+    config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, grid fast [30,60] x slow [480,960], rolling 120d/60d`,
     bars: bars.ts.length,
     directCallUs: directUs,
     poolOverheadUsPerTask: overhead,
-    loadAverage: os.loadavg(),
+    loadBefore: before,
+    loadAfter: after,
     grid: SETS,
-    study: { wallMs1: s1.wallMs, wallMs2: s2.wallMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, speedup, poolSpeedup, target: 1.8, identicalMetrics: [...runs1, ...runs2].every((r) => r.metrics === s1.metrics) },
+    study: {
+      wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainBusyMs1: s1.mainBusyMs, mainBusyMs2: s2.mainBusyMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs,
+      speedup, poolSpeedup, target: 1.8, identicalMetrics: identical,
+      runs: { w1: runs1.map((r) => Math.round(r.wallMs)), w2: runs2.map((r) => Math.round(r.wallMs)) },
+    },
   });
-  if (![...runs1, ...runs2].every((r) => r.metrics === s1.metrics)) console.log('WARNING: metrics.json differs between runs');
-  console.log(`load average during the run: ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} (the speed-up is only meaningful on an idle machine)`);
+  rmSync(tmp, { recursive: true, force: true });
+  if (!identical) console.log('WARNING: metrics.json differs between runs');
+  console.log(`before: ${before.uptime}\nafter:  ${after.uptime}\n(the speed-up is only meaningful on an otherwise idle machine)`);
 }
 
 main().catch((e) => {

@@ -8,7 +8,7 @@
 //     the kill switch (flatten, no new exposure for the rest of the run).
 import type { RiskConfig } from '../config/risk.js';
 import type { Account, Position } from './account.js';
-import { summedMargin, type MarginPosition, type PortfolioMargin } from './margin.js';
+import { PerContractMargin, summedMargin, type MarginPosition, type PortfolioMargin } from './margin.js';
 
 export class RiskGuard {
   flattenPending = false;
@@ -101,12 +101,25 @@ export class RiskGuard {
     }
     if (pos.qty !== 0) {
       if (this.halted) this.flattenPending = true;
-      else if (equity < this.portfolioMargin.maintenance(this.collect(pos, Math.abs(pos.qty), pos.last))) {
+      else if (equity < this.maintenanceNow(pos)) {
         this.marginCalls++;
         this.flattenPending = true;
       }
     }
     return tripped;
+  }
+
+  /**
+   * Maintenance margin of every open position at its last price. Runs at every close while a position is open,
+   * so the common case (one position, per-contract margin, the summed portfolio) skips the generic
+   * collect-and-sum path: the same number, |qty| × the per-lot requirement.
+   */
+  private maintenanceNow(pos: Position): number {
+    const m = pos.product.margin;
+    if (this.portfolioMargin === summedMargin && m instanceof PerContractMargin && this.account.positions.length === 1) {
+      return m.maintenance(Math.abs(pos.qty));
+    }
+    return this.portfolioMargin.maintenance(this.collect(pos, Math.abs(pos.qty), pos.last));
   }
 
   onTrade(pnl: number, bar: number): void {

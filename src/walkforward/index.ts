@@ -56,12 +56,15 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const workers = o.pool?.size ?? resolveWorkers(cfg.workers);
   const outDir = cfg.out;
   log.info(`study ${cfg.name} (config ${study.hash}) → ${outDir}; ${workers} worker(s)`);
-  // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
-  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
   const tLoad = performance.now();
   const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol };
   const dataFile = dataFileOf(cfg);
-  let cacheEntry: string | undefined;
+  // The cache entry first (quick once built): the workers then start loading the bars as they start, while the
+  // main thread loads and validates the same bars below (the first tasks do not wait for a serial load).
+  let cacheEntry = cfg.data.bars !== undefined && cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
+  // Start the worker threads now: their start-up (module loading, data) overlaps the data loading below.
+  const prefetchData = cfg.data.bars !== undefined ? { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry } : undefined;
+  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner, prefetchData });
   let range: { start: bigint; end: bigint };
   let dataRows: Record<string, unknown>;
   if (cfg.data.mbo !== undefined) {
@@ -83,7 +86,6 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   } else {
     // Through the cache: the main thread validates (or builds) the entry and loads from it; the workers then
     // read the same entry's column files without re-validating. Files the cache doesn't take are read directly.
-    cacheEntry = cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
     let bars: BarSeries | undefined;
     if (cacheEntry) {
       try {

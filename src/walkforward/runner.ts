@@ -144,8 +144,11 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     if (--isPending[k]! === 0) foldReady(k);
   };
 
-  // Seed: resumed in-sample results first, then the missing ones in (fold, param) order.
-  for (let k = 0; k < folds.length; k++) {
+  // Seed: resumed in-sample results first, then the missing ones, latest fold first: a task replays every bar
+  // from the start of the data to its end (warm-up included), so later folds are the longest tasks, and
+  // running the longest first leaves short ones for the end, when workers would otherwise idle behind the last
+  // long task. Results are keyed by (fold, phase, param), so the order never shows in the output.
+  for (let k = folds.length - 1; k >= 0; k--) {
     for (let p = 0; p < sets.length; p++) {
       const prior = done.get(isId(k, p));
       if (prior) {

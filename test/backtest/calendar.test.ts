@@ -47,3 +47,23 @@ describe('session calendar', () => {
     expect(Array.from(c.settle)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });
+
+describe('msReader', () => {
+  it('gives floor(ns / 1e6) exactly, like the BigInt division it replaces', async () => {
+    const { msReader } = await import('../../src/backtest/calendar.js');
+    const ts = new BigInt64Array(2000);
+    let x = 0x9e3779b97f4a7c15n;
+    for (let i = 0; i < ts.length; i++) {
+      x = (x * 6364136223846793005n + 1442695040888963407n) & 0xffff_ffff_ffff_ffffn;
+      // up to ~2^62 ns (year 2116), plus edges around multiples of 1e6 and 2^32
+      ts[i] = i < 1500 ? x >> 2n : BigInt(i) * 1_000_000n * 4_294_967_296n - BigInt(i % 3);
+    }
+    ts[0] = 0n;
+    ts[1] = 999_999n;
+    ts[2] = 1_000_000n;
+    ts[3] = 4_294_967_295n;
+    ts[4] = 4_294_967_296n;
+    const ms = msReader(ts);
+    for (let i = 0; i < ts.length; i++) expect(ms(i), `row ${i}: ${ts[i]}`).toBe(Number(ts[i]! / 1_000_000n));
+  });
+});

@@ -66,6 +66,24 @@ describe('zstd', () => {
     expect(sameBytes(readFileSync(path.join(tmp, 'plain.dbn')), plain)).toBe(true);
   });
 
+  it('file reads with recycled buffers (plain and native zstd) and fresh ones (fzstd) give the in-memory columns', async () => {
+    const meta = { dataset: 'GLBX.MDP3', schema: 'mbo' as const };
+    const batches = [...syntheticMboBatches({ records: 30_000, seed: 12 })];
+    const want = concatBatches((await readDbnAll(encodeDbn(meta, batches))).batches);
+    const plainFile = path.join(tmp, 'small-chunks.dbn');
+    const zFile = path.join(tmp, 'small-chunks.dbn.zst');
+    await writeDbn(plainFile, meta, batches);
+    await writeDbn(zFile, meta, batches);
+    // Odd chunk sizes: records straddle every chunk boundary, and the three-buffer ring turns
+    // hundreds of times while earlier chunks' tails sit in the decoder's pending buffer.
+    for (const [file, zstd] of [[plainFile, undefined], [zFile, 'native'], [zFile, 'js']] as const) {
+      for (const readChunkSize of [4099, 1 << 16]) {
+        const got = concatBatches((await readDbnAll(file, { zstd, readChunkSize })).batches);
+        for (const name of Object.keys(want.columns)) expect(sameBytes(want.columns[name]!, got.columns[name]!), `${file} ${zstd} ${readChunkSize} ${name}`).toBe(true);
+      }
+    }
+  });
+
   for (const zstd of ['native', 'js'] as const) {
     it(`${zstd}: truncated and corrupt streams fail with DbnErrors naming the file`, async () => {
       const z = zstdCompress(encodeDbn({ dataset: 'X', schema: 'mbo' }, syntheticMboBatches({ records: 20_000, seed: 2 })));

@@ -14,7 +14,7 @@ import type { BuildOptions } from './build.js';
 import { buildEntry, entryName } from './build.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { LoadOptions, CachedBatch } from './load.js';
-import { loadEntryAsync, readManifest } from './load.js';
+import { loadEntry, loadEntryAsync, readManifest } from './load.js';
 import { cacheRoot } from './location.js';
 import type { CacheManifest } from './manifest.js';
 import { sniffFormat } from './source.js';
@@ -164,7 +164,7 @@ export async function loadCached(
   opts: CacheOptions = {},
 ): Promise<CachedBatch & { cache: { dir: string; manifest: CacheManifest; status: CacheStatus } }> {
   const e = await ensureCache(source, opts);
-  const batch = await loadEntryAsync(e.dir, e.manifest, opts);
+  const batch = (opts.parallelReads ?? 1) > 1 ? await loadEntryAsync(e.dir, e.manifest, opts) : loadEntry(e.dir, e.manifest, opts);
   return Object.assign(batch, { cache: e });
 }
 

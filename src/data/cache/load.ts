@@ -3,10 +3,10 @@
 // are views on it: no per-row work, no intermediate Buffer, no copy after the read.
 //
 // Where the time goes (docs/data-formats.md, bench/parquet-cache.ts): the kernel's copy out of the
-// page cache, and the page faults of fresh memory (4 KiB pages; about as costly as the copy here).
-// Reads go in 1 MiB pieces (faster than one huge read: the copy stays in cache/TLB reach). The
-// async loader (loadEntryAsync, used by loadCached) issues pieces on two libuv threads at once,
-// so the copy and the faults run on both cores.
+// page cache, and the page faults of fresh memory (4 KiB pages: here they cost 3x the copy; a
+// buffer passed as `into` has none). Reads go in 1 MiB pieces (faster than one huge read: the copy
+// stays in cache/TLB reach). loadEntryAsync issues pieces on several libuv threads at once, so the
+// copy and the faults can run on two cores.
 //
 // String columns are kept as u32 codes plus the manifest's dictionary; the per-row strings of
 // ColumnBatch.strings are built only if asked for.
@@ -19,8 +19,6 @@ import { CTOR, parseManifest, WIDTH } from './manifest.js';
 
 /** Bytes per read call. */
 const PIECE = 1 << 20;
-/** Concurrent reads in the async loader (libuv's pool has 4 threads; the machine has 2 cores). */
-const PARALLEL = 2;
 const ALIGN = 64;
 
 export interface LoadOptions {
@@ -32,6 +30,12 @@ export interface LoadOptions {
    * about as much as the read itself; the previous load's arrays are overwritten.
    */
   into?: ArrayBuffer;
+  /**
+   * Reads in flight at once (libuv threads). Default 1 for loadEntry/loadCached; loadEntryAsync
+   * defaults to 2. Two help only when a second core is idle: on the shared 2-core benchmark
+   * machine under load they were slower than one (page faults of one address space contend).
+   */
+  parallelReads?: number;
 }
 
 export interface CachedBatch extends ColumnBatch {
@@ -155,8 +159,8 @@ function readAsync(fd: number, into: Uint8Array, offset: number, length: number,
 }
 
 /**
- * Loads an entry with up to PARALLEL reads in flight (libuv threads), into the same single
- * buffer. Same result as loadEntry; faster in wall time when a second core is free.
+ * Loads an entry with up to `parallelReads` (default 2) reads in flight on libuv threads, into
+ * the same single buffer. Same result as loadEntry; faster in wall time when a second core is free.
  */
 export async function loadEntryAsync(dir: string, manifest: CacheManifest = readManifest(dir), opts: LoadOptions = {}): Promise<CachedBatch> {
   const { slots, total } = plan(dir, manifest, opts);
@@ -181,7 +185,7 @@ export async function loadEntryAsync(dir: string, manifest: CacheManifest = read
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, pieces.length) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.parallelReads ?? 2, pieces.length)) }, worker));
   } finally {
     for (const fd of fds) closeSync(fd);
   }

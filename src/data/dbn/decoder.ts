@@ -2,8 +2,9 @@
 // batches back. The async reader (reader.ts) drives it from a file or a zstd stream; tests and
 // workers can drive it directly.
 //
-// Records are decoded in runs: a scan loop checks each record's length and rtype byte (and, when
-// asked, that the index timestamp does not go back), then BatchBuilder copies the run field by field.
+// Records are decoded in runs: BatchBuilder's generated kernel (columns.ts) copies consecutive
+// records of one length and rtype in a single loop, stopping at the first that differs (or, when
+// asked, whose index timestamp goes back); this loop handles what lies between runs.
 // When a chunk's records start 4-byte aligned (an uncompressed Uint8Array, a v3 file), the run is
 // decoded straight from the caller's buffer; otherwise the bytes are first copied into an aligned
 // working buffer (DBN v1/v2 metadata lengths are not multiples of 4).

@@ -5,6 +5,7 @@ import { DbnDecoder, type DbnControlMessage, type DbnDecodeOptions } from './dec
 import { DbnError, type DbnIssue } from './errors.js';
 import type { DbnMetadata } from './metadata.js';
 import { bufferChunks, fileChunks, isZstd, zstdChunks } from './source.js';
+import { nativeZstd } from '../zstd.js';
 
 export interface DbnOpenOptions extends DbnDecodeOptions {
   /** Bytes per file read (default 1 MiB); for in-memory input, bytes per decoder push (default 4 MiB). */
@@ -61,8 +62,9 @@ async function* syncToAsync(it: Iterable<Uint8Array>): AsyncGenerator<Uint8Array
  */
 export async function openDbn(input: string | Uint8Array, opts: DbnOpenOptions = {}): Promise<DbnReader> {
   const file = typeof input === 'string' ? input : (opts.file ?? '<bytes>');
+  const recycle = { on: false };
   const raw: AsyncIterator<Uint8Array> =
-    typeof input === 'string' ? fileChunks(input, opts.readChunkSize) : syncToAsync(bufferChunks(input, opts.readChunkSize ?? 4 << 20));
+    typeof input === 'string' ? fileChunks(input, opts.readChunkSize, recycle) : syncToAsync(bufferChunks(input, opts.readChunkSize ?? 4 << 20));
 
   // Gather at least 4 bytes to detect compression.
   let head: Uint8Array = new Uint8Array(0);
@@ -72,6 +74,8 @@ export async function openDbn(input: string | Uint8Array, opts: DbnOpenOptions =
     head = head.length === 0 ? r.value : concat(head, r.value);
   }
   const compressed = isZstd(head);
+  // Read buffers can be recycled unless fzstd (which keeps references to its input) decompresses.
+  recycle.on = !compressed || (opts.zstd !== 'js' && nativeZstd() !== null);
   const plain = compressed ? zstdChunks(prepend(head, raw), file, opts.zstd) : prepend(head, raw);
   const pool = opts.reuseBatches ? new BufferPool() : undefined;
   const decoder = new DbnDecoder({ ...opts, file, pool });

@@ -3,6 +3,7 @@
 // Compression is detected from the first four bytes: zstd frames start 28 b5 2f fd (skippable
 // frames 5x 2a 4d 18), DBN starts "DBN".
 import { open } from 'node:fs/promises';
+import { allocUninit } from '../alloc.js';
 import { ZstdStreamError, zstdDecompressChunks } from '../zstd.js';
 import { DbnError } from './errors.js';
 
@@ -15,17 +16,44 @@ export function isZstd(head: Uint8Array): boolean {
   return (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18;
 }
 
-/** Reads a file in chunks (fresh buffers: the zstd stream may keep references to them). */
-export async function* fileChunks(path: string, chunkSize = DEFAULT_READ_CHUNK): AsyncGenerator<Uint8Array> {
+/**
+ * Reads a file in chunks, one read ahead: the next read runs on a libuv thread while the consumer
+ * works on the current chunk, so reading and decoding overlap on two cores.
+ *
+ * Chunks are fresh buffers unless `recycle.on` is set when a read starts: then reads rotate over
+ * three buffers, and a chunk stays valid until the consumer asks for the chunk after the next
+ * one. That suits consumers that are done with a chunk by then (the DBN decoder copies every
+ * record and any partial tail; libzstd copies its input window), and saves the page faults of a
+ * fresh megabyte per read, which cost more than the read itself. fzstd keeps references to its
+ * input, so its path leaves recycling off.
+ */
+export async function* fileChunks(path: string, chunkSize = DEFAULT_READ_CHUNK, recycle?: { on: boolean }): AsyncGenerator<Uint8Array> {
   const fh = await open(path, 'r');
+  const ring: Uint8Array[] = [];
+  let turn = 0;
+  const readNext = async (): Promise<Uint8Array> => {
+    let buf: Uint8Array;
+    if (recycle?.on) {
+      buf = ring[turn % 3] ??= new Uint8Array(allocUninit(chunkSize));
+      turn++;
+    } else {
+      buf = new Uint8Array(allocUninit(chunkSize)); // not zero-filled: only bytes read are handed out
+    }
+    const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+    return bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead);
+  };
+  let ahead: Promise<Uint8Array> | undefined = readNext();
   try {
     for (;;) {
-      const buf = new Uint8Array(chunkSize);
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
-      if (bytesRead === 0) return;
-      yield bytesRead === chunkSize ? buf : buf.subarray(0, bytesRead);
+      const chunk = await ahead;
+      ahead = undefined;
+      if (chunk.length === 0) return;
+      ahead = readNext();
+      yield chunk;
     }
   } finally {
+    // A read may still be in flight when the consumer stops early: let it finish before closing.
+    if (ahead) await ahead.catch(() => undefined);
     await fh.close();
   }
 }

@@ -2,9 +2,9 @@
 //   1. per-task overhead of the Piscina pool: N no-op tasks through 1 and 2 workers vs the same calls made
 //      directly in the main thread (the difference is the pool's cost per task);
 //   2. wall time of one walk-forward study at 1 and 2 workers, and the speed-up (target >= 1.8 on a 2-core
-//      machine). By default the study is large enough that per-task overhead is small: `--years` (default 2) of
-//      generated ES one-minute bars (src/generate/es.ts, cached under the OS temp dir), momentum with a 2 × 2
-//      grid on rolling 120-day / 60-day folds: ~50 tasks of 0.1–0.3 s each. `--config configs/es-study.yaml`
+//      machine). By default the study is large enough that per-task overhead is small: `--years` (default 3) of
+//      generated ES one-minute bars (src/generate/es.ts, cached under the OS temp dir), momentum with a 3 × 2
+//      grid on rolling 120-day / 60-day folds: ~100 tasks of 0.05–0.2 s each. `--config configs/es-study.yaml`
 //      measures a given study instead (the bundled sample: tasks of ~15 ms, where overhead shows).
 //   The load average (and `uptime`) before and after is recorded: on a shared 2-core machine the speed-up only
 //   means something when nothing else runs. Per run it also records the sum of task times inside the workers
@@ -34,7 +34,7 @@ const arg = (name: string, def: string) => {
   return i > 0 ? process.argv[i + 1]! : def;
 };
 const TASKS = Number(arg('tasks', '4000'));
-const YEARS = Number(arg('years', '2'));
+const YEARS = Number(arg('years', '3'));
 const GIVEN = arg('config', '');
 const NOOP = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'walkforward-noop-runner.js')).href;
 const SETS = GIVEN ? (arg('grid', 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]')).split(';').filter(Boolean).map((s) => `search.params.${s}`) : [];
@@ -68,7 +68,7 @@ function largeStudy(dir: string): string {
       product: 'es',
       backtest: { account: { initialCapital: 1_000_000 }, risk: { maxContracts: 10, volatilityTarget: { enabled: false } } },
       strategy: { name: 'momentum', params: { qty: 1, allowShort: 1, threshold: 5, exits: 0 } },
-      search: { method: 'grid', params: { fast: [30, 60], slow: [480, 960] } },
+      search: { method: 'grid', params: { fast: [30, 60, 120], slow: [480, 960] } },
       folds: { mode: 'rolling', train: '120d', test: '60d', step: '60d' },
       objective: { metric: 'sharpe', direction: 'max', minTrades: 3 },
       out: path.join(dir, 'out'),
@@ -163,7 +163,7 @@ async function main() {
   const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
   const after = { uptime: uptime(), loadAverage: os.loadavg() };
   report('walkforward-pool', rows, {
-    config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, grid fast [30,60] x slow [480,960], rolling 120d/60d`,
+    config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, grid fast [30,60,120] x slow [480,960], rolling 120d/60d`,
     bars: bars.ts.length,
     directCallUs: directUs,
     poolOverheadUsPerTask: overhead,

@@ -143,16 +143,16 @@ async function runL3Task(req: WorkerRequest, file: string) {
 }
 
 /** The worker's bars for a data spec: loaded once (first task, or the prefetch at start-up) and kept. */
-function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<BarSeries>; fresh: boolean } {
+function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<BarSeries> } {
   const key = `${file}\u0000${data.symbol ?? ''}\u0000${data.tickUnits}`;
   let bars = barsCache.get(key);
-  if (bars) return { key, bars, fresh: false };
+  if (bars) return { key, bars };
   const opts = { tickUnits: data.tickUnits, symbol: data.symbol, cache: data.cache };
   const entry = data.cacheEntry;
   bars = entry ? Promise.resolve().then(() => loadBarsFromEntry(file, entry, opts)) : loadBars(file, opts);
   barsCache.set(key, bars);
   bars.catch(() => barsCache.delete(key));
-  return { key, bars, fresh: true };
+  return { key, bars };
 }
 
 // Start loading the study's data as the thread starts (the main thread validates the same data meanwhile), so
@@ -166,15 +166,11 @@ export default async function runTask(req: WorkerRequest) {
   if (req.data.mbo !== undefined) return runL3Task(req, req.data.mbo);
   const file = req.data.bars;
   if (file === undefined) throw new Error(`task ${req.id}: no data file (data.bars or data.mbo)`);
-  let loadMs = 0;
-  const t0 = performance.now();
-  const got = barsFor(req.data, file);
-  const { key, bars } = got;
-  if (got.fresh) {
-    await bars;
-    loadMs = performance.now() - t0;
-  }
+  // loadMs: the time this task waited for the data (a first task, or one that caught the prefetch mid-way)
+  const tWait = performance.now();
+  const { key, bars } = barsFor(req.data, file);
   const series = await bars;
+  const loadMs = performance.now() - tWait;
   const run = await runnerFor(req.runner);
   const view = viewFor(key, series, endIndex(series.ts, req.task.endNs));
   const t0 = performance.now();

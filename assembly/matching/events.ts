@@ -23,7 +23,7 @@ function growEvents(): bool {
   return true;
 }
 
-export function emit(
+@inline export function emit(
   type: u8, side: u8, reason: u8, otype: u8, insId: u32, orderId: u64, aux: u64,
   price: i64, qty: u32, leaves: u32, makerLeaves: u32,
 ): void {
@@ -48,6 +48,7 @@ export function emit(
   evtCount++;
 }
 
+// rejects are off the hot path: keep them out of line
 export function emitReject(reason: u8, insId: u32, orderId: u64): void {
   emit(E_REJECTED, 0, reason, 0, insId, orderId, 0, 0, 0, 0, 0);
 }

@@ -259,7 +259,7 @@ function newLevel(insIdx: u32, sideIdx: u32, price: i64, k: i64): u32 {
 }
 
 /** The level at price on this side, created if missing. */
-export function levelGetOrCreate(insIdx: u32, sideIdx: u32, price: i64): u32 {
+@inline export function levelGetOrCreate(insIdx: u32, sideIdx: u32, price: i64): u32 {
   const ins = ia(insIdx);
   const sb = sideBlock(ins, sideIdx);
   const k = tickIndex(price, load<i64>(ins, I_TICK));
@@ -371,7 +371,7 @@ export function nextLevel(lv: u32): u32 {
 // ---- order queues ----------------------------------------------------------------------------------------
 
 /** Append order s (leaves/visible already set) at the back of level lv. */
-export function pushBack(lv: u32, s: u32): void {
+@inline export function pushBack(lv: u32, s: u32): void {
   const a = la(lv);
   const o = oa(s);
   const tail = load<u32>(a, L_TAIL);
@@ -387,7 +387,7 @@ export function pushBack(lv: u32, s: u32): void {
 }
 
 /** Take order s out of its level (subtracting its current leaves/visible); frees the level when empty. */
-export function unlinkOrder(s: u32): void {
+@inline export function unlinkOrder(s: u32): void {
   const o = oa(s);
   const lv = load<u32>(o, O_LEVEL);
   const a = la(lv);

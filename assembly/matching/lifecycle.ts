@@ -14,7 +14,7 @@ export function seqAppend(s: u32): void {
 }
 
 /** Priority-losing modify: new sequence, heap key updated. */
-export function seqRenew(s: u32): void {
+@inline export function seqRenew(s: u32): void {
   acceptSeq++;
   const o = oa(s);
   store<u64>(o, acceptSeq, O_SEQ);

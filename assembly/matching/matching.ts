@@ -108,7 +108,7 @@ export function available(s: u32, need: u64): u64 {
 }
 
 /** Put order s (not in any level) at the back of its price level with a fresh visible slice. */
-export function restOrder(s: u32): void {
+@inline export function restOrder(s: u32): void {
   const o = oa(s);
   const leaves = load<u32>(o, O_LEAVES);
   const d = load<u32>(o, O_DISPLAY);

@@ -226,7 +226,8 @@ export class L3Engine implements StrategyContext {
   }
   /**
    * Cancel/replace with the same id: the order loses its queue position (a new arrival), and fills of the old
-   * order still in flight count against the new quantity.
+   * order still in flight count against the new quantity. The new quantity passes the pre-trade risk check like
+   * a new order; cut to nothing, the order is just cancelled (returns false).
    */
   modify(id: number, change: { qty?: number; price?: number }): boolean {
     const w = this.working.get(id);
@@ -235,11 +236,15 @@ export class L3Engine implements StrategyContext {
     const price = change.price ?? w.price;
     checkQty(qty);
     if (w.type !== 'market') checkPrice(price);
+    this.working.delete(id);
     this.venue.sendCancel(id, this.now);
     this.stats.cancelsSent++;
-    w.leaves = qty;
+    const q = this.preTrade(w.side, qty, w.type === 'market' ? NaN : price);
+    if (q === 0) return false;
+    w.leaves = q;
     w.price = price;
-    this.send(id, w.side, qty, w.type, price);
+    this.working.set(id, w);
+    this.send(id, w.side, q, w.type, price);
     return true;
   }
   cancelAll(): void {
@@ -454,7 +459,7 @@ export class L3Engine implements StrategyContext {
       const w = this.working.get(r.orderId);
       if (w) {
         w.leaves -= r.qty;
-        if (w.leaves <= 0 || w.type === 'market') this.working.delete(r.orderId);
+        if (w.leaves <= 0) this.working.delete(r.orderId);
       }
       const f = this.fill;
       f.orderId = r.orderId;
@@ -471,8 +476,9 @@ export class L3Engine implements StrategyContext {
       rs.length = 0;
       this.reportHead = 0;
     }
-    // market orders live until their first report; drop those the exchange has finished with
-    for (const [id, w] of this.working) if (w.type === 'market' && !this.venue.isLive(id)) this.working.delete(id);
+    // a market order (or an elected stop) whose remainder found no visible liquidity is cancelled by the exchange
+    // without a report: drop those the exchange has finished with
+    for (const [id, w] of this.working) if (w.type !== 'limit' && !this.venue.isLive(id)) this.working.delete(id);
   }
 
   /** Best price on a side of the replayed book now, in ticks (NaN when empty). */

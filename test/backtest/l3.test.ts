@@ -6,7 +6,7 @@ import { runL3BacktestWith } from '../../src/backtest/index.js';
 import type { BacktestResult, MboData } from '../../src/backtest/api.js';
 import type { Fill, StrategyContext, StrategyModule } from '../../src/backtest/strategy.js';
 import { mbo, type Rec } from '../replay/mbo-fixture.js';
-import { config, product } from './helpers.js';
+import { config, NO_RISK, product } from './helpers.js';
 import { stableJson } from '../../src/report/results.js';
 
 // bid 100: 3 + 2 lots resting, ask 101; we join the bid at t=2000 (5 lots ahead), a later order of 4 lots joins
@@ -133,5 +133,90 @@ describe('L3 backtest: own order in the real queue', () => {
     const cfg = config(product('es'), { execution: { level: 'L3' } });
     const bar: StrategyModule = { name: 'bar', description: '', params: [], create: () => ({ onBar() {} }) };
     expect(() => runL3BacktestWith(bar, { config: cfg, strategy: 'bar', params: {}, startNs: 0n, endNs: 10_000n }, data)).toThrow(/onBook/);
+  });
+});
+
+describe('L3 backtest: order types and pre-trade risk', () => {
+  /** places `orders` at the first update in the window, records fills */
+  function once(orders: (ctx: StrategyContext) => void, fills: { side: number; qty: number; price: number; maker: boolean; now: bigint }[]): StrategyModule {
+    return {
+      name: 'once',
+      description: '',
+      params: [],
+      create: () => {
+        let done = false;
+        return {
+          onBook(ctx: StrategyContext) {
+            if (!done) orders(ctx);
+            done = true;
+          },
+          onFill(ctx: StrategyContext, f: Fill) {
+            fills.push({ side: f.side, qty: f.qty, price: f.price, maker: f.maker, now: ctx.tsNs() });
+          },
+        };
+      },
+    };
+  }
+  const buyPrint: Rec[] = [
+    { ts: 6500n, action: 'T', side: 'B', price: 101n, size: 1, flags: 0 },
+    { ts: 6500n, action: 'F', side: 'A', id: 3n, price: 101n, size: 1, flags: 0 },
+    { ts: 6500n, action: 'M', side: 'A', id: 3n, price: 101n, size: 9 },
+  ];
+  const recs = [...RECS.slice(0, 14), ...buyPrint, ...RECS.slice(14)];
+  const data: MboData = { file: 'hand-built', batches: [mbo(recs)] };
+
+  it('a buy stop is elected by the first print at its trigger and takes the offer', () => {
+    const fills: { side: number; qty: number; price: number; maker: boolean; now: bigint }[] = [];
+    const cfg = config(product('es'), { execution: { level: 'L3', closeAtEnd: false, l3: { equityInterval: '1us' } } });
+    const r = runL3BacktestWith(once((ctx) => ctx.buy(1, { type: 'stop', price: 101 }), fills), { config: cfg, strategy: 'once', params: {}, startNs: 1500n, endNs: 10_000n }, data);
+    // the sell prints at 100 do not elect it; the buy print at 101 (t=6500) does: a taker fill at the offer
+    expect(fills).toEqual([{ side: 1, qty: 1, price: 101, maker: false, now: 6500n }]);
+    expect(r.metrics.feesPaid).toBe(PER_SIDE);
+    expect(r.stats!.l3!.takerFills).toBe(1);
+  });
+
+  it('risk limits cut an order before it is sent (worst case: open orders on the side count)', () => {
+    const fills: { side: number; qty: number; price: number; maker: boolean; now: bigint }[] = [];
+    const cfg = config(product('es'), { risk: { ...NO_RISK, maxContracts: 2 }, execution: { level: 'L3', closeAtEnd: false, l3: { equityInterval: '1us' } } });
+    const ids: number[] = [];
+    const mod = once((ctx) => {
+      ids.push(ctx.buy(3, { type: 'limit', price: 99 })); // cut to 2
+      ids.push(ctx.buy(1, { type: 'limit', price: 98 })); // the first could fill 2: nothing left
+      ids.push(ctx.sell(1, { type: 'limit', price: 105 })); // reduces the worst case: passes
+    }, fills);
+    const r = runL3BacktestWith(mod, { config: cfg, strategy: 'once', params: {}, startNs: 1500n, endNs: 10_000n }, data);
+    expect(ids[0]).toBeGreaterThan(0);
+    expect(ids[1]).toBe(0);
+    expect(ids[2]).toBeGreaterThan(0);
+    expect(r.stats!.refusedLots).toBe(2);
+    expect(r.stats!.l3!.ordersSent).toBe(2);
+  });
+});
+
+describe('L3 backtest: modify', () => {
+  it('is cancel/replace: the order goes to the back of the new price level', () => {
+    const seen: bigint[][] = [];
+    let id = 0;
+    const mod: StrategyModule = {
+      name: 'mod',
+      description: '',
+      params: [],
+      create: () => ({
+        onBook(ctx: StrategyContext) {
+          const b = ctx.book!;
+          if (b.ts === 2000n) id = ctx.buy(1, { type: 'limit', price: 99 }); // alone at 99: nothing ahead
+          if (b.ts === 2500n) ctx.modify(id, { price: 100 }); // now behind 3 + 2 + 4 lots at 100
+          seen.push([b.ts, BigInt(b.queueAhead(id))]);
+        },
+      }),
+    };
+    const cfg = config(product('es'), { execution: { level: 'L3', l3: { equityInterval: '1us' } } });
+    const r = runL3BacktestWith(mod, { config: cfg, strategy: 'mod', params: {}, startNs: 1500n, endNs: 10_000n }, { file: 'hand-built', batches: [mbo(RECS)] });
+    expect(seen).toContainEqual([2000n, -1n]); // just sent: not at the exchange yet
+    expect(seen).toContainEqual([2500n, 0n]); // resting alone at 99 (the replacement is on its way)
+    expect(seen).toContainEqual([3000n, 6n]); // at 100 behind 9 lots, 3 printed
+    expect(r.metrics.trades).toBe(0);
+    expect(r.stats!.fills).toBe(0); // the prints (6 lots) never reach it
+    expect(r.stats!.l3).toMatchObject({ ordersSent: 2, cancelsSent: 1 });
   });
 });

@@ -1,12 +1,14 @@
-// Loading a cache entry: every column file is read straight into its place in ONE ArrayBuffer for
-// the whole entry (one allocation, not zero-filled, columns 64-byte aligned), and the typed arrays
-// are views on it: no per-row work, no intermediate Buffer, no copy after the read.
+// Loading a cache entry: every column file is read straight into the memory its typed array views
+// (not zero-filled, no intermediate Buffer, no copy after the read, no per-row work).
 //
 // Where the time goes (docs/data-formats.md, bench/parquet-cache.ts): the kernel's copy out of the
-// page cache, and the page faults of fresh memory (4 KiB pages: here they cost 3x the copy; a
-// buffer passed as `into` has none). Reads go in 1 MiB pieces (faster than one huge read: the copy
-// stays in cache/TLB reach). loadEntryAsync issues pieces on several libuv threads at once, so the
-// copy and the faults can run on two cores.
+// page cache, and the page faults of fresh memory (4 KiB pages: here they cost 2-3x the copy).
+// Hence: one allocation per column, not one for the entry. A column of up to ~32 MB (4 M rows of
+// 8 bytes) is below glibc's largest mmap threshold, so after the first load in a process its
+// memory comes back from the malloc heap already faulted in (repeated loads ran ~3x faster than
+// with one big buffer, which is always a fresh mmap). A buffer passed as `into` (one buffer for
+// all columns, 64-byte aligned) has no faults at all. Reads go in 1 MiB pieces (faster than one
+// huge read). loadEntryAsync keeps several reads in flight on libuv threads (two cores).
 //
 // String columns are kept as u32 codes plus the manifest's dictionary; the per-row strings of
 // ColumnBatch.strings are built only if asked for.
@@ -56,6 +58,8 @@ interface Slot {
   bytes: number;
   kind: 'column' | 'string';
   dictionary?: string[];
+  /** Where the column goes (set by placeSlots). */
+  buffer?: ArrayBuffer;
 }
 
 /** Where each wanted column goes in the entry's buffer. */
@@ -83,11 +87,21 @@ export function entryBytes(manifest: CacheManifest, opts: LoadOptions = {}): num
   return Math.max(plan('', manifest, opts).total, 8);
 }
 
-function bufferFor(dir: string, total: number, opts: LoadOptions): ArrayBuffer {
-  const need = Math.max(total, 8);
-  if (opts.into === undefined) return allocUninit(need);
-  if (opts.into.byteLength < need) throw new Error(`${dir}: the 'into' buffer has ${opts.into.byteLength} bytes, this load needs ${need}`);
-  return opts.into;
+/**
+ * Gives every slot its memory: views into `into` at the planned offsets, else one fresh
+ * (uninitialised) buffer per column at offset 0.
+ */
+function placeSlots(dir: string, slots: Slot[], total: number, opts: LoadOptions): void {
+  if (opts.into !== undefined) {
+    const need = Math.max(total, 8);
+    if (opts.into.byteLength < need) throw new Error(`${dir}: the 'into' buffer has ${opts.into.byteLength} bytes, this load needs ${need}`);
+    for (const slot of slots) slot.buffer = opts.into;
+    return;
+  }
+  for (const slot of slots) {
+    slot.buffer = allocUninit(Math.max(slot.bytes, 8));
+    slot.offset = 0;
+  }
 }
 
 function openChecked(slot: Slot): number {
@@ -104,17 +118,17 @@ function shortRead(slot: Slot, at: number): Error {
   return new Error(`${slot.file}: short read at ${at} of ${slot.bytes} bytes (cache entry damaged)`);
 }
 
-function assemble(manifest: CacheManifest, buffer: ArrayBuffer, slots: Slot[]): CachedBatch {
+function assemble(manifest: CacheManifest, slots: Slot[]): CachedBatch {
   const n = manifest.rows;
   const columns: Record<string, Column> = {};
   const dictionaries: CachedBatch['dictionaries'] = {};
   const strings: Record<string, string[]> = {};
   for (const slot of slots) {
     if (slot.kind === 'column') {
-      columns[slot.name] = new slot.ctor(buffer, slot.offset, n) as Column;
+      columns[slot.name] = new slot.ctor(slot.buffer!, slot.offset, n) as Column;
       continue;
     }
-    const codes = new Uint32Array(buffer, slot.offset, n);
+    const codes = new Uint32Array(slot.buffer!, slot.offset, n);
     const values = slot.dictionary!;
     dictionaries[slot.name] = { codes, values };
     let rows: string[] | undefined;
@@ -137,10 +151,10 @@ function assemble(manifest: CacheManifest, buffer: ArrayBuffer, slots: Slot[]): 
 /** Loads an entry with synchronous reads. */
 export function loadEntry(dir: string, manifest: CacheManifest = readManifest(dir), opts: LoadOptions = {}): CachedBatch {
   const { slots, total } = plan(dir, manifest, opts);
-  const buffer = bufferFor(dir, total, opts);
-  const bytes = new Uint8Array(buffer);
+  placeSlots(dir, slots, total, opts);
   for (const slot of slots) {
     const fd = openChecked(slot);
+    const bytes = new Uint8Array(slot.buffer!);
     try {
       for (let at = 0; at < slot.bytes;) {
         const got = readSync(fd, bytes, slot.offset + at, Math.min(PIECE, slot.bytes - at), at);
@@ -151,7 +165,7 @@ export function loadEntry(dir: string, manifest: CacheManifest = readManifest(di
       closeSync(fd);
     }
   }
-  return assemble(manifest, buffer, slots);
+  return assemble(manifest, slots);
 }
 
 function readAsync(fd: number, into: Uint8Array, offset: number, length: number, position: number): Promise<number> {
@@ -159,27 +173,27 @@ function readAsync(fd: number, into: Uint8Array, offset: number, length: number,
 }
 
 /**
- * Loads an entry with up to `parallelReads` (default 2) reads in flight on libuv threads, into
- * the same single buffer. Same result as loadEntry; faster in wall time when a second core is free.
+ * Loads an entry with up to `parallelReads` (default 2) reads in flight on libuv threads. Same
+ * result as loadEntry; faster in wall time only when a second core is free.
  */
 export async function loadEntryAsync(dir: string, manifest: CacheManifest = readManifest(dir), opts: LoadOptions = {}): Promise<CachedBatch> {
   const { slots, total } = plan(dir, manifest, opts);
-  const buffer = bufferFor(dir, total, opts);
-  const bytes = new Uint8Array(buffer);
+  placeSlots(dir, slots, total, opts);
   const fds: number[] = [];
   try {
-    const pieces: { slot: Slot; fd: number; at: number; len: number }[] = [];
+    const pieces: { slot: Slot; bytes: Uint8Array; fd: number; at: number; len: number }[] = [];
     for (const slot of slots) {
       const fd = openChecked(slot);
       fds.push(fd);
-      for (let at = 0; at < slot.bytes; at += PIECE) pieces.push({ slot, fd, at, len: Math.min(PIECE, slot.bytes - at) });
+      const bytes = new Uint8Array(slot.buffer!);
+      for (let at = 0; at < slot.bytes; at += PIECE) pieces.push({ slot, bytes, fd, at, len: Math.min(PIECE, slot.bytes - at) });
     }
     let next = 0;
     const worker = async () => {
       while (next < pieces.length) {
         const p = pieces[next++]!;
         for (let done = 0; done < p.len;) {
-          const got = await readAsync(p.fd, bytes, p.slot.offset + p.at + done, p.len - done, p.at + done);
+          const got = await readAsync(p.fd, p.bytes, p.slot.offset + p.at + done, p.len - done, p.at + done);
           if (got === 0) throw shortRead(p.slot, p.at + done);
           done += got;
         }
@@ -189,5 +203,5 @@ export async function loadEntryAsync(dir: string, manifest: CacheManifest = read
   } finally {
     for (const fd of fds) closeSync(fd);
   }
-  return assemble(manifest, buffer, slots);
+  return assemble(manifest, slots);
 }

@@ -3,6 +3,7 @@
 // is imported once. The bars a backtest sees are cut at the task's end (a view, not a copy), so no
 // strategy can read past its window; bars before the start are warm-up. L3 tasks (data.mbo) replay the
 // worker's copy of the MBO records from the start for each task (the book before the window is warm-up).
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { Piscina, workerData } from 'piscina';
@@ -107,8 +108,27 @@ function taskConfig(req: WorkerRequest): WorkerRequest['task'] {
   return { ...req.task, config: configs.get(req.configKey) };
 }
 
-function reply(req: WorkerRequest, result: BacktestResult, runMs: number, loadMs: number, rows: number) {
+/**
+ * This thread's scheduler counters (Linux /proc/thread-self/schedstat): ns on a CPU and ns runnable but waiting
+ * for one. Their change over a task says whether a slow task computed longer or waited for a core (other
+ * processes, GC helper threads, the other workers). Null where the file does not exist.
+ */
+function schedstat(): [number, number] | null {
+  try {
+    const f = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
+    return [Number(f[0]), Number(f[1])];
+  } catch {
+    return null;
+  }
+}
+
+function reply(req: WorkerRequest, result: BacktestResult, runMs: number, loadMs: number, rows: number, s0: [number, number] | null) {
   const res: WorkerResponse = { id: req.id, metrics: result.metrics, runMs, loadMs, bars: rows, threadId };
+  const s1 = s0 && schedstat();
+  if (s0 && s1) {
+    res.cpuMs = (s1[0] - s0[0]) / 1e6;
+    res.waitMs = (s1[1] - s0[1]) / 1e6;
+  }
   const transfer: ArrayBuffer[] = [];
   if (req.want === 'full') {
     // copy out of the engine's (possibly shared or reused) buffers once, then transfer the copies
@@ -137,9 +157,10 @@ async function runL3Task(req: WorkerRequest, file: string) {
   }
   const mbo = await data;
   const run = await l3RunnerFor(req.runner);
+  const s0 = schedstat();
   const t0 = performance.now();
   const result = await run(taskConfig(req), mbo);
-  return reply(req, result, performance.now() - t0, loadMs, result.equity.ts.length);
+  return reply(req, result, performance.now() - t0, loadMs, result.equity.ts.length, s0);
 }
 
 /** The worker's bars for a data spec: loaded once (first task, or the prefetch at start-up) and kept. */
@@ -173,7 +194,8 @@ export default async function runTask(req: WorkerRequest) {
   const loadMs = performance.now() - tWait;
   const run = await runnerFor(req.runner);
   const view = viewFor(key, series, endIndex(series.ts, req.task.endNs));
+  const s0 = schedstat();
   const t0 = performance.now();
   const result = await run(taskConfig(req), view);
-  return reply(req, result, performance.now() - t0, loadMs, view.ts.length);
+  return reply(req, result, performance.now() - t0, loadMs, view.ts.length, s0);
 }

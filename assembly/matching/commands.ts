@@ -183,7 +183,7 @@ function cmdCancel(c: usize): void {
   removeLive(s);
 }
 
-function cmdModify(c: usize): void {
+@inline function cmdModify(c: usize): void {
   const id = load<u64>(c, 8);
   const s = mapGet(ORDMAP, id);
   if (s == 0) return emitReject(R_UNKNOWN_ORDER, 0, id);

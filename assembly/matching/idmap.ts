@@ -55,7 +55,13 @@ function insertRaw(base: usize, bits: u32, key: u64, val: u32): void {
 }
 
 /** Room for one more key (grows the table); false when memory cannot grow. */
-export function mapReserve(h: usize): bool {
+@inline export function mapReserve(h: usize): bool {
+  // the common case (room left) inlined; growth stays out of line
+  if ((load<u32>(h, 8) + 1) * 2 <= (<u32>1 << load<u32>(h, 4))) return true;
+  return mapGrow(h);
+}
+
+function mapGrow(h: usize): bool {
   const bits = load<u32>(h, 4);
   const count = load<u32>(h, 8);
   if ((count + 1) * 2 <= (<u32>1 << bits)) return true;

@@ -10,6 +10,7 @@ import { la, L_HEAD, L_VIS, L_TOT, L_PRICE, levelGetOrCreate, pushBack, unlinkOr
 import { retire } from './lifecycle';
 import { electStops, stopRemove, dequeueTriggered } from './stops';
 import { emit } from './events';
+import { tqHead } from './state';
 import {
   BUY, E_CANCELLED, E_FILL, E_TRIGGERED, X_SELF_MATCH, X_FAK_REMAINDER, F_SMP_CANCEL_AGGRESSOR,
   ST_RESTING, ST_STOP, ST_INCOMING, TIF_FAK, TIF_FOK, T_STOP,
@@ -145,8 +146,12 @@ export function removeLive(s: u32): void {
   retire(s);
 }
 
-/** Process elected stops in queue order until the queue is empty (§5). */
-export function drainTriggers(): void {
+/** Process elected stops in queue order until the queue is empty (§5). Inlined check: usually empty. */
+@inline export function drainTriggers(): void {
+  if (tqHead != 0) drainTriggerQueue();
+}
+
+function drainTriggerQueue(): void {
   let s = dequeueTriggered();
   while (s != 0) {
     const o = oa(s);

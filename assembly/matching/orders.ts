@@ -81,8 +81,8 @@ function grow(): bool {
 }
 
 /** True when allocOrder() will succeed (grows the pools if needed). */
-export function ensureOrderSlot(): bool {
-  if (ordFree != 0 || ordHigh < ordCap) return true;
+@inline export function ensureOrderSlot(): bool {
+  if (ordFree != 0 || ordHigh < ordCap) return true; // the common case, inlined; growth stays out of line
   return grow();
 }
 

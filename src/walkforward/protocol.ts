@@ -49,6 +49,9 @@ export interface WorkerResponse {
   /** time inside runBacktest, and time spent loading data when this task had to (first task of a worker) */
   runMs: number;
   loadMs: number;
+  /** Linux: the worker thread's CPU time during the backtest, and its time runnable but waiting for a core */
+  cpuMs?: number;
+  waitMs?: number;
   bars: number;
   threadId: number;
 }

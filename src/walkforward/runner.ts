@@ -65,7 +65,7 @@ export interface StudyOutcome {
   stitched: Stitched;
   oosFolds: FoldEquity[];
   failures: TaskRecord[];
-  stats: { tasks: number; executed: number; resumed: number; retried: number; failed: number; wallMs: number; taskMs: number };
+  stats: { tasks: number; executed: number; resumed: number; retried: number; failed: number; wallMs: number; taskMs: number; taskCpuMs?: number; taskWaitMs?: number };
 }
 
 export class StudyInterrupted extends Error {
@@ -106,6 +106,8 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const progress: StudyProgress = { done: 0, total, resumed: 0, failed: 0, retried: 0 };
   let executed = 0;
   let taskMs = 0;
+  let taskCpuMs = 0;
+  let taskWaitMs = 0;
 
   const queue: Pending[] = [];
   const configJson = JSON.stringify(study.engine);
@@ -194,6 +196,8 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     }
     executed++;
     taskMs += res.runMs;
+    taskCpuMs += res.cpuMs ?? 0;
+    taskWaitMs += res.waitMs ?? 0;
     const rec: TaskRecord = { id: p.id, fold: p.fold, phase: p.phase, paramIndex: p.paramIndex, params: p.params, status: 'ok', metrics: res.metrics, attempts: p.attempt, runMs: Math.round(res.runMs) };
     if (p.phase === 'oos' && res.equity) {
       rec.equityFile = journal.writeEquity(p.fold, res.equity.ts, res.equity.equity);
@@ -253,7 +257,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     stitched: stitch(oosFolds, capital),
     oosFolds,
     failures: failures.sort((a, b) => a.fold - b.fold || (a.phase === b.phase ? 0 : a.phase === 'is' ? -1 : 1) || a.paramIndex - b.paramIndex),
-    stats: { tasks: total, executed, resumed: progress.resumed, retried: progress.retried, failed: progress.failed, wallMs: performance.now() - t0, taskMs },
+    stats: { tasks: total, executed, resumed: progress.resumed, retried: progress.retried, failed: progress.failed, wallMs: performance.now() - t0, taskMs, taskCpuMs, taskWaitMs },
   };
 }
 

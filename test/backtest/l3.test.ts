@@ -220,3 +220,13 @@ describe('L3 backtest: modify', () => {
     expect(r.stats!.l3).toMatchObject({ ordersSent: 2, cancelsSent: 1 });
   });
 });
+
+describe('L3 backtest: time cadence', () => {
+  it('samples the book at every multiple of the cadence; a fill waits for the next sample', () => {
+    const { seen } = run({ cadence: 1000 }); // every 1,000 ns from the window start (1500)
+    expect(seen.updates.slice(0, 4).map((u) => u.ts)).toEqual([1500n, 2500n, 3500n, 4500n]);
+    expect(seen.updates[0]).toMatchObject({ bid: 100, ask: 101 });
+    // the bid (sent at 1500, 5 lots ahead) fills at 5000 exchange time; the strategy hears of it at 5500
+    expect(seen.fills[0]).toMatchObject({ side: 1, price: 100, maker: true, now: 5500n });
+  });
+});

@@ -168,19 +168,19 @@ function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<Bar
   const key = `${file}\u0000${data.symbol ?? ''}\u0000${data.tickUnits}`;
   let bars = barsCache.get(key);
   if (bars) return { key, bars };
+  if (data.shared) {
+    // the main thread's bars in shared memory: kept as the first request delivered them (later requests carry
+    // new handles on the same memory; keeping one object keeps the per-view caches hitting)
+    bars = Promise.resolve(data.shared);
+    barsCache.set(key, bars);
+    return { key, bars };
+  }
   const opts = { tickUnits: data.tickUnits, symbol: data.symbol, cache: data.cache };
   const entry = data.cacheEntry;
   bars = entry ? Promise.resolve().then(() => loadBarsFromEntry(file, entry, opts)) : loadBars(file, opts);
   barsCache.set(key, bars);
   bars.catch(() => barsCache.delete(key));
   return { key, bars };
-}
-
-// Start loading the study's data as the thread starts (the main thread validates the same data meanwhile), so
-// the first task does not wait for it. A failure here is reported by the first task (which retries the load).
-const prefetchData = (workerData as { prefetchData?: DataSpec | null } | undefined)?.prefetchData;
-if (prefetchData?.bars !== undefined && prefetchData.mbo === undefined) {
-  barsFor(prefetchData, prefetchData.bars).bars.catch(() => {});
 }
 
 export default async function runTask(req: WorkerRequest) {

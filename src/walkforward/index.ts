@@ -6,6 +6,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
+import { shareBars } from './shared-bars.js';
 import { resolveParams } from '../backtest/strategy.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
 import { mboRange } from '../backtest/mbo-data.js';
@@ -59,12 +60,10 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const tLoad = performance.now();
   const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol };
   const dataFile = dataFileOf(cfg);
-  // The cache entry first (quick once built): the workers then start loading the bars as they start, while the
-  // main thread loads and validates the same bars below (the first tasks do not wait for a serial load).
-  let cacheEntry = cfg.data.bars !== undefined && cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
-  // Start the worker threads now: their start-up (module loading, data) overlaps the data loading below.
-  const prefetchData = cfg.data.bars !== undefined ? { bars: cfg.data.bars, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry } : undefined;
-  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner, prefetchData });
+  // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
+  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
+  let cacheEntry: string | undefined;
+  let shared: BarSeries | undefined;
   let range: { start: bigint; end: bigint };
   let dataRows: Record<string, unknown>;
   if (cfg.data.mbo !== undefined) {
@@ -84,8 +83,10 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     dataRows = { records };
     log.info(`data: ${cfg.data.mbo} (${records.toLocaleString('en-US')} MBO records) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   } else {
-    // Through the cache: the main thread validates (or builds) the entry and loads from it; the workers then
-    // read the same entry's column files without re-validating. Files the cache doesn't take are read directly.
+    // Through the cache: the main thread validates (or builds) the entry and loads from it. Files the cache
+    // doesn't take are read directly. The workers then get these bars in shared memory (below): none of them
+    // reads or converts the file again.
+    cacheEntry = cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
     let bars: BarSeries | undefined;
     if (cacheEntry) {
       try {
@@ -101,6 +102,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
       throw e;
     }
     range = rangeOf(bars);
+    shared = shareBars(bars);
     dataRows = { bars: bars.ts.length, symbol: bars.symbol };
     log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   }
@@ -116,6 +118,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     signal: o.signal,
     pool: o.pool ?? ownPool,
     cacheEntry,
+    sharedBars: shared,
     onProgress: (p) => {
       progress ??= createProgress({ label: cfg.name, total: p.total, mode: o.progress, base: p.done });
       progress.update(p.done, `${p.resumed ? `resumed ${p.resumed} ` : ''}${p.retried ? `retried ${p.retried} ` : ''}${p.failed ? `failed ${p.failed}` : ''}`.trim());

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { DataSpec, WorkerRequest, WorkerResponse } from './protocol.js';
+import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** Default pool size: leave one core to the main thread (scheduling, result writing). */
 export function defaultWorkers(): number {
@@ -40,11 +40,10 @@ export class BacktestPool {
    * `runner`: the module the tasks will use (default: the engine). Workers start importing it as soon as
    * they start, so the import overlaps the main thread's data loading instead of delaying the first task.
    */
-  constructor(readonly size: number, opts: { runner?: string; filename?: string; prefetchData?: DataSpec } = {}) {
+  constructor(readonly size: number, opts: { runner?: string; filename?: string } = {}) {
     this.pool = new Piscina({
       filename: opts.filename ?? workerFile(),
-      // prefetchData: the study's bars, loaded by each worker as it starts (overlapping the main thread's load)
-      workerData: { prefetchRunner: opts.runner ?? null, prefetchData: opts.prefetchData ?? null },
+      workerData: { prefetchRunner: opts.runner ?? null },
       minThreads: size,
       maxThreads: size,
       // keep workers (and the data they loaded) for the whole study

@@ -17,6 +17,12 @@ export interface DataSpec {
    * directly (no re-validation, none of the parquet/DBN/arrow modules loaded). Absent: read the file.
    */
   cacheEntry?: string;
+  /**
+   * The bars the main thread loaded and validated, in SharedArrayBuffers: cloning a request copies only the
+   * typed-array handles (no data), and the worker uses them instead of loading the file (no second read, no
+   * second conversion to ticks, one copy in memory for all workers).
+   */
+  shared?: import('../backtest/api.js').BarSeries;
 }
 
 export interface WorkerRequest {

@@ -26,6 +26,8 @@ export interface StudyRunOptions {
   study: ResolvedStudy;
   /** the validated cache entry of the bar file, handed to workers (see DataSpec.cacheEntry) */
   cacheEntry?: string;
+  /** the bars in shared memory (./shared-bars.ts): every task carries them, workers load nothing themselves */
+  sharedBars?: BarSeries;
   /** bars loaded in the main thread: only their time range is used here (folds) */
   range: { start: bigint; end: bigint };
   outDir: string;
@@ -96,7 +98,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const objective: Objective = cfg.objective;
   const journal = new ResultsJournal(opts.outDir);
   const done = journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, opts.fresh ?? false);
-  const data: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry };
+  const data: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry, shared: opts.sharedBars };
 
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);

@@ -341,7 +341,7 @@ export class L3Engine implements StrategyContext {
       }
       // equity point: mark at the touch, settle, risk
       const mk = this.markPrice();
-      marks[k] = mk;
+      marks[k] = this.midPrice(mk); // the volatility estimate follows the mid, not the side we would exit on
       const pos = this.pos;
       if (pos.qty !== 0) pos.last = mk;
       const eq = this.account.cash + (pos.qty * mk - pos.refSum) * this.product.tickValue;
@@ -487,7 +487,7 @@ export class L3Engine implements StrategyContext {
     return l ? l.price / this.tickNum : NaN;
   }
 
-  /** Liquidation mark: a long at the best bid, a short at the best ask, flat at the mid (volatility estimate). */
+  /** Liquidation mark: a long at the best bid, a short at the best ask (flat: the mid). */
   private markPrice(): number {
     const q = this.pos.qty;
     const bid = this.touch(Side.Buy);
@@ -495,6 +495,12 @@ export class L3Engine implements StrategyContext {
     let px = q > 0 ? bid : q < 0 ? ask : Math.floor((bid + ask) / 2);
     if (px !== px) px = bid === bid ? bid : ask === ask ? ask : this.pos.last;
     return px;
+  }
+
+  /** The mid in ticks now (rounded down), or `fallback` with a one-sided book. */
+  private midPrice(fallback: number): number {
+    const m = Math.floor((this.touch(Side.Buy) + this.touch(Side.Sell)) / 2);
+    return m === m ? m : fallback;
   }
 }
 

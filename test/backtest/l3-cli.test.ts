@@ -1,5 +1,5 @@
 // `contango backtest --config configs/es-l3.yaml` through the compiled CLI (bin/contango.js → dist/): the L3
-// run writes the same results directory as L2, and twice the same metrics.json.
+// run writes the same results directory as L2.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,17 +20,16 @@ function contango(args: string[]) {
 
 describe.runIf(built)('contango backtest at L3 (CLI)', () => {
   it('runs configs/es-l3.yaml on the bundled MBO sample and writes metrics, trades, equity and the report', () => {
-    const outs = ['a', 'b'].map((n) => path.join(dir, n));
-    for (const out of outs) {
-      const r = contango(['backtest', '--config', 'configs/es-l3.yaml', '--out', out, '-q']);
-      expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/Sharpe/);
-      for (const f of ['metrics.json', 'trades.parquet', 'equity.parquet', 'report.html', 'run.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
-    }
-    const m = readFileSync(path.join(outs[0]!, 'metrics.json'));
-    expect(m.equals(readFileSync(path.join(outs[1]!, 'metrics.json')))).toBe(true);
-    const run = JSON.parse(readFileSync(path.join(outs[0]!, 'run.json'), 'utf8'));
+    // (byte-identical repeats are tested in-process: l3-real.test.ts)
+    const out = path.join(dir, 'a');
+    const r = contango(['backtest', '--config', 'configs/es-l3.yaml', '--out', out, '-q']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Sharpe/);
+    for (const f of ['metrics.json', 'trades.parquet', 'equity.parquet', 'report.html', 'run.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    const m = JSON.parse(readFileSync(path.join(out, 'metrics.json'), 'utf8'));
+    expect(m.metrics.trades).toBeGreaterThan(0);
+    const run = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8'));
     expect(run.level).toBe('L3');
     expect(run.l3.makerFills).toBeGreaterThan(0);
   });

@@ -1,3 +1,4 @@
+import type { ColumnBatch } from '../data/batch.js';
 // The host side of assembly/replay.ts: a WasmEngine plus the replay input columns in its linear memory.
 // Copies MBO columns in (one typed-array copy per column per chunk), runs replayMbo, reads the per-instrument
 // counters. The stats field numbers (RS) mirror assembly/replay.ts and are pinned by test/replay/kernel.test.ts.
@@ -79,6 +80,25 @@ export interface MboColumns {
   ts_recv: BigUint64Array;
   /** exchange time: pre-open windows and status changes are on this clock */
   ts_event: BigUint64Array;
+}
+
+/** The MBO columns the replay reads, taken from any reader's batch; an error names `where` and what is missing. */
+export function mboColumns(batch: ColumnBatch, where: string): MboColumns {
+  if (batch.schema !== 'mbo') throw new Error(`${where}: replay needs MBO records, found a ${batch.schema} batch`);
+  const c = batch.columns;
+  const need = ['action', 'side', 'flags', 'instrument_id', 'size', 'order_id', 'price', 'ts_recv', 'ts_event'] as const;
+  for (const key of need) if (!c[key]) throw new Error(`${where}: MBO batch without the '${key}' column`);
+  return {
+    action: c.action as Uint8Array,
+    side: c.side as Uint8Array,
+    flags: c.flags as Uint8Array,
+    instrument_id: c.instrument_id as Uint32Array,
+    size: c.size as Uint32Array,
+    order_id: c.order_id as BigUint64Array,
+    price: c.price as BigInt64Array,
+    ts_recv: c.ts_recv as BigUint64Array,
+    ts_event: c.ts_event as BigUint64Array,
+  };
 }
 
 export interface InstrumentSetup {

@@ -4,7 +4,7 @@
 // at output points (every LAST record, or sampled times) to record MBP-shaped book rows.
 import type { ColumnBatch } from '../data/batch.js';
 import { Side } from '../core/types.js';
-import { ReplayKernel, STOP, type MboColumns, type StatName } from './kernel.js';
+import { ReplayKernel, STOP, mboColumns, type MboColumns, type StatName } from './kernel.js';
 import { instrumentFor, type ReplayInstrument } from './definitions.js';
 import { PreopenSchedule, type PreopenConfig } from './preopen.js';
 import { BookRecorder, type BookLevels } from './book-output.js';
@@ -97,21 +97,7 @@ export class MboReplayer {
 
   /** Feed one MBO batch (any reader's: DBN, parquet, cache). */
   feedBatch(batch: ColumnBatch, where = 'input'): void {
-    if (batch.schema !== 'mbo') throw new Error(`${where}: replay needs MBO records, found a ${batch.schema} batch`);
-    const c = batch.columns;
-    const need = ['action', 'side', 'flags', 'instrument_id', 'size', 'order_id', 'price', 'ts_recv', 'ts_event'] as const;
-    for (const k of need) if (!c[k]) throw new Error(`${where}: MBO batch without the '${k}' column`);
-    const cols: MboColumns = {
-      action: c.action as Uint8Array,
-      side: c.side as Uint8Array,
-      flags: c.flags as Uint8Array,
-      instrument_id: c.instrument_id as Uint32Array,
-      size: c.size as Uint32Array,
-      order_id: c.order_id as BigUint64Array,
-      price: c.price as BigInt64Array,
-      ts_recv: c.ts_recv as BigUint64Array,
-      ts_event: c.ts_event as BigUint64Array,
-    };
+    const cols = mboColumns(batch, where);
     this.feed(cols, batch, batch.length);
   }
 

@@ -7,7 +7,7 @@
 import type { ColumnBatch } from '../data/batch.js';
 import type { OrderVenue, VenueFill } from '../backtest/execution.js';
 import { Side } from '../core/types.js';
-import { ReplayKernel, STOP, type MboColumns } from './kernel.js';
+import { ReplayKernel, STOP, mboColumns, type MboColumns } from './kernel.js';
 import { instrumentFor, type ReplayInstrument } from './definitions.js';
 import { constantLatency, FifoLink, type LatencyModel } from './latency.js';
 import { OwnOrderQueues, type BookView, type OwnFill, type OwnOrder, type OwnSide, type OwnType } from './own-orders.js';
@@ -292,20 +292,8 @@ export class QueueVenue implements OrderVenue {
         return false;
       }
       const b = n.value;
-      if (b.schema !== 'mbo') throw new Error(`QueueVenue: needs MBO records, found a ${b.schema} batch`);
-      const c = b.columns;
       this.batch = b;
-      this.cols = {
-        action: c.action as Uint8Array,
-        side: c.side as Uint8Array,
-        flags: c.flags as Uint8Array,
-        instrument_id: c.instrument_id as Uint32Array,
-        size: c.size as Uint32Array,
-        order_id: c.order_id as BigUint64Array,
-        price: c.price as BigInt64Array,
-        ts_recv: c.ts_recv as BigUint64Array,
-        ts_event: c.ts_event as BigUint64Array,
-      };
+      this.cols = mboColumns(b, 'QueueVenue');
       this.from = 0;
       this.load();
     }

@@ -1,6 +1,6 @@
 // The engine's WebAssembly exports (docs/abi.md). No imports except env.abort; no managed objects.
 import { memReset, scratchReset, rawAlloc } from './matching/memory';
-import { ordersInit } from './matching/orders';
+import { ordersInit, EngineOrders } from './matching/orders';
 import { instrumentsInit } from './matching/instruments';
 import { levelsReset } from './matching/levels';
 import { mapInit, mapCount } from './matching/idmap';
@@ -102,7 +102,7 @@ export function orderState(orderId: u64): u32 {
 }
 export function bookHash(): u64 {
   ensure();
-  return computeBookHash();
+  return computeBookHash<EngineOrders>();
 }
 export function liveOrders(): u32 {
   ensure();
@@ -124,4 +124,8 @@ export function eventsDropped(): u32 {
 export function engineClock(): u64 {
   return clock;
 }
-export { replayInit, replayColumn, replayCapacity, replayStatus, replayStatsPtr, replayStatsCap, replayInstrumentIndex, replaySetBase, replaySetPreopen, replayMbo, replayLevelOrders, replayLevelOut, replayBookCounts, replaySetFast } from './replay';
+export {
+  replayInit, replayColumn, replayCapacity, replayStatus, replayStatsPtr, replayStatsCap, replayInstrumentIndex, replaySetBase,
+  replaySetPreopen, replaySetFast, replayMbo, replayLevelOrders, replayLevelOut, replayBookCounts, replayOrderLeaves,
+  replayLiveOrders, replayBookHash, replayValidate,
+} from './replay/index';

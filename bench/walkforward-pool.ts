@@ -1,7 +1,8 @@
-// Walk-forward pool benchmark (node dist/bench/walkforward-pool.js [--tasks N] [--years Y] [--config file]):
+// Walk-forward pool benchmark (node dist/bench/walkforward-pool.js [--tasks N] [--years Y] [--reps R] [--grid G] [--config file]):
 //   1. per-task overhead of the Piscina pool: N no-op tasks through 1 and 2 workers vs the same calls made
 //      directly in the main thread (the difference is the pool's cost per task);
-//   2. wall time of one walk-forward study at 1 and 2 workers, and the speed-up (target >= 1.8 on a 2-core
+//   2. wall time of one walk-forward study at 1 and 2 workers, interleaved, R runs each (default 3, the fastest
+//      kept), and the speed-up (target >= 1.8 on a 2-core
 //      machine). By default the study is large enough that per-task overhead is small: `--years` (default 3) of
 //      generated ES one-minute bars (src/generate/es.ts, cached under the OS temp dir), momentum with a 2 × 2
 //      grid on rolling 120-day / 60-day folds: ~80 tasks of 0.05–0.3 s each. `--config configs/es-study.yaml`
@@ -35,9 +36,12 @@ const arg = (name: string, def: string) => {
 };
 const TASKS = Number(arg('tasks', '4000'));
 const YEARS = Number(arg('years', '3'));
+const REPS = Number(arg('reps', '3'));
 const GIVEN = arg('config', '');
 const NOOP = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'walkforward-noop-runner.js')).href;
-const SETS = GIVEN ? (arg('grid', 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]')).split(';').filter(Boolean).map((s) => `search.params.${s}`) : [];
+// --grid 'a=[…];b=[…]' replaces the search grid (default: the generated study's own 2 × 2; for --config, 6 × 4)
+const GRID = arg('grid', GIVEN ? 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]' : '');
+const SETS = GRID.split(';').filter(Boolean).map((s) => `search.params.${s}`);
 
 function uptime(): string {
   try {
@@ -106,21 +110,46 @@ async function poolOverhead(workers: number, study: ReturnType<typeof resolveStu
   return wall;
 }
 
+/** This thread's CPU time (ms) from Linux /proc/thread-self/schedstat: the main thread alone, not the workers. */
+function threadCpuMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 async function studyWall(config: string, workers: number) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'contango-bench-'));
+  const load = os.loadavg()[0]!;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const elu0 = performance.eventLoopUtilization();
+  const main0 = threadCpuMs();
   const r = await runStudyCommand({ config, sets: SETS, workers, out, fresh: true, progress: 'silent' });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  // the main thread's busy share over the whole command (config, data load, scheduling, journaling, reports)
-  const mainBusy = performance.eventLoopUtilization(elu0).utilization;
+  // the main thread's CPU over the whole command: config, data load, scheduling, journaling, results
+  const mainCpuMs = threadCpuMs() - main0;
   const metrics = readFileSync(path.join(out, 'metrics.json'), 'utf8');
+  const run = JSON.parse(readFileSync(path.join(out, 'run.json'), 'utf8')) as { durationsMs: { loadData: number; study: number; total: number } };
   rmSync(out, { recursive: true, force: true });
   const s = r.outcome.stats;
-  // process CPU includes the workers' threads: main-thread CPU is not separable here, so report engine time
-  return { wallMs, poolMs: s.wallMs, taskMs: s.taskMs, cpuMs: s.taskCpuMs ?? 0, waitMs: s.taskWaitMs ?? 0, tasks: s.tasks, processCpuMs: (cpu.user + cpu.system) / 1000, mainBusyMs: mainBusy * wallMs, metrics };
+  return {
+    workers,
+    wallMs,
+    poolMs: s.wallMs,
+    loadDataMs: run.durationsMs.loadData,
+    // before the data load (config, pool start) and after the pool phase (stitching, writing results)
+    otherSerialMs: wallMs - run.durationsMs.loadData - s.wallMs,
+    taskMs: s.taskMs,
+    cpuMs: s.taskCpuMs ?? 0,
+    waitMs: s.taskWaitMs ?? 0,
+    tasks: s.tasks,
+    processCpuMs: (cpu.user + cpu.system) / 1000,
+    mainCpuMs,
+    loadAverage: [load, os.loadavg()[0]!],
+    metrics,
+  };
 }
 
 async function main() {
@@ -144,11 +173,14 @@ async function main() {
     overhead[`w${w}`] = perTaskUs * w - directUs;
     rows.push({ case: `no-op tasks, ${w} worker(s)`, tasks: TASKS, 'wall ms': Math.round(wall), 'ms/task (wall)': perTaskUs / 1000, 'pool overhead µs/task/worker': perTaskUs * w - directUs, 'speed-up': '' });
   }
-  // interleaved 1, 2, 1, 2: the best of two per setting, so a burst of load on a shared machine hurts less
-  const runs1 = [await studyWall(config, 1)];
-  const runs2 = [await studyWall(config, 2)];
-  runs1.push(await studyWall(config, 1));
-  runs2.push(await studyWall(config, 2));
+  // Interleaved 1, 2, 1, 2, …: REPS runs per setting, the fastest of each kept (load from other processes only ever
+  // adds time); every run is recorded with the load average before and after it.
+  const runs1: Awaited<ReturnType<typeof studyWall>>[] = [];
+  const runs2: typeof runs1 = [];
+  for (let k = 0; k < REPS; k++) {
+    runs1.push(await studyWall(config, 1));
+    runs2.push(await studyWall(config, 2));
+  }
   const best = (r: typeof runs1) => r.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
   const s1 = best(runs1), s2 = best(runs2);
   const speedup = s1.wallMs / s2.wallMs;
@@ -157,13 +189,16 @@ async function main() {
     rows.push({
       case: `study ${cfg.name}, ${w} worker(s)`, tasks: s.tasks, 'wall ms': Math.round(s.wallMs), 'ms/task (wall)': s.wallMs / s.tasks,
       'engine ms/task': s.taskMs / s.tasks, 'engine CPU ms/task': s.cpuMs / s.tasks, 'waiting for a core ms/task': s.waitMs / s.tasks, 'pool phase ms': Math.round(s.poolMs),
-      'busy share': (s.taskMs / w) / s.poolMs, 'main thread busy ms': Math.round(s.mainBusyMs), 'pool overhead µs/task/worker': '', 'speed-up': sp, 'speed-up (pool phase)': w === 1 ? 1 : poolSpeedup,
+      'load data ms': Math.round(s.loadDataMs), 'other serial ms': Math.round(s.otherSerialMs), 'main thread CPU ms': Math.round(s.mainCpuMs),
+      'busy share': (s.taskMs / w) / s.poolMs, 'pool overhead µs/task/worker': '', 'speed-up': sp, 'speed-up (pool phase)': w === 1 ? 1 : poolSpeedup,
+      'load avg': s.loadAverage.map((x) => x.toFixed(2)).join(' → '),
     });
   }
   const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
   const after = { uptime: uptime(), loadAverage: os.loadavg() };
-  report('walkforward-pool', rows, {
-    config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, grid fast [30,60] x slow [480,960], rolling 120d/60d`,
+  // a --grid run of the generated study is kept apart from the default one
+  report(GRID && !GIVEN ? 'walkforward-pool-grid' : 'walkforward-pool', rows, {
+    config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, grid ${GRID || 'fast [30,60] x slow [480,960]'}, rolling 120d/60d`,
     bars: bars.ts.length,
     directCallUs: directUs,
     poolOverheadUsPerTask: overhead,
@@ -171,9 +206,11 @@ async function main() {
     loadAfter: after,
     grid: SETS,
     study: {
-      wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainBusyMs1: s1.mainBusyMs, mainBusyMs2: s2.mainBusyMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs, taskCpuMs1: s1.cpuMs, taskCpuMs2: s2.cpuMs, taskWaitMs1: s1.waitMs, taskWaitMs2: s2.waitMs,
+      wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainCpuMs1: s1.mainCpuMs, mainCpuMs2: s2.mainCpuMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs, taskCpuMs1: s1.cpuMs, taskCpuMs2: s2.cpuMs, taskWaitMs1: s1.waitMs, taskWaitMs2: s2.waitMs,
+      loadDataMs1: s1.loadDataMs, loadDataMs2: s2.loadDataMs, otherSerialMs1: s1.otherSerialMs, otherSerialMs2: s2.otherSerialMs,
       speedup, poolSpeedup, target: 1.8, identicalMetrics: identical,
-      runs: { w1: runs1.map((r) => Math.round(r.wallMs)), w2: runs2.map((r) => Math.round(r.wallMs)) },
+      // every run in order (1, 2, 1, 2, …): wall, pool phase, main-thread CPU, load average before → after
+      runs: [...runs1.keys()].flatMap((k) => [runs1[k]!, runs2[k]!]).map((r) => ({ workers: r.workers, wallMs: Math.round(r.wallMs), poolMs: Math.round(r.poolMs), mainCpuMs: Math.round(r.mainCpuMs), processCpuMs: Math.round(r.processCpuMs), loadAverage: r.loadAverage })),
     },
   });
   rmSync(tmp, { recursive: true, force: true });

@@ -54,6 +54,8 @@ function cut(b: BarSeries, n: number): BarSeries {
     low: b.low.subarray(0, n),
     close: b.close.subarray(0, n),
     volume: b.volume.subarray(0, n),
+    // the engine shares its per-series work (validation, calendar, sigma/ADV, indicators) with the full series
+    parent: b,
   };
   if (b.mark) out.mark = b.mark.subarray(0, n);
   if (b.fundingRate) out.fundingRate = b.fundingRate.subarray(0, n);

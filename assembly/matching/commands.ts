@@ -1,22 +1,26 @@
 // Command handlers and the batch loop (docs/abi.md command records, docs/matching-rules.md).
 import {
   oa, O_ID, O_PRICE, O_LEAVES, O_VISIBLE, O_NEXT, O_PREV, O_LEVEL, O_INS, O_SIDE, O_TYPE, O_TIF, O_STATUS, O_FLAGS,
-  O_STOP, O_EXPIRE, O_DISPLAY, O_ACCOUNT, O_SMP, O_HPOS, O_SEQ, ensureOrderSlot, allocOrder, ordersHigh,
+  O_STOP, O_EXPIRE, O_DISPLAY, O_ACCOUNT, O_SMP, O_HPOS, O_SEQ, ensureOrderSlot, allocOrder, ordersHigh, EngineOrders,
 } from './orders';
 import {
   ia, sideBlock, findInstrument, allocInstrument, I_ID, I_STATE, I_ALGO, I_TICK, I_REF, I_BAND, I_PROT, I_MAXQ,
   I_LAST, I_MAXTP, S_BEST, S_BESTP,
 } from './instruments';
-import { la, L_VIS, L_TOT, windowsInit, unlinkOrder } from './levels';
+import { windowsInit, unlinkOrder, queueReduce } from './levels';
 import { mapGet, mapPut, mapReserve } from './idmap';
 import { seqAppend, seqRenew, heapPush, heapTop, retire } from './lifecycle';
 import { stopInsert, stopRemove } from './stops';
 import { emit, emitReject } from './events';
 import { matchAggressor, available, finishIncoming, restOrder, removeLive, drainTriggers } from './matching';
-import { inRange, onTick, inBand, protectedLimit, crosses, stopPricesValid } from './validation';
+import { inRange, onTick, validQty, inBand, protectedLimit, crosses, stopPricesValid } from './validation';
 import { uncross } from './uncross';
 import { CMD, ORDMAP, INSMAP, clock, curCmd, curTs, evtCount } from './state';
 import { getScratch } from './memory';
+import {
+  CF_TYPE, CF_SIDE, CF_OTYPE, CF_TIF, CF_INS, CF_OID, CF_PRICE, CF_STOP, CF_QTY, CF_MINQTY, CF_DISPLAY, CF_ACCOUNT,
+  CF_SMP, CF_FLAGS, CF_EXPIRE, CF_TS, CF_ALGO, CF_STATE, CF_TICK, CF_REF, CF_BAND, CF_PROT, CF_MAXQ, CF_NEW_STATE,
+} from './records';
 import { sortByKey } from './hash';
 import {
   CMD_SIZE, CMD_CAPACITY, MAXP, NO_PRICE, ALL_INSTRUMENTS, MAX_TICK, MAX_BAND_TICKS, MAX_ORDER_QTY,
@@ -35,15 +39,15 @@ import {
 // ---- DEFINE_INSTRUMENT ------------------------------------------------------------------------------------
 
 function cmdDefine(c: usize): void {
-  const id = load<u32>(c, 4);
+  const id = load<u32>(c, CF_INS);
   if (findInstrument(id) != 0) return emitReject(R_DUPLICATE_INSTRUMENT, id, 0);
-  const algo = load<u8>(c, 1);
-  const state = load<u8>(c, 2);
-  const tick = load<i64>(c, 8);
-  const ref = load<i64>(c, 16);
-  const band = load<u32>(c, 24);
-  const prot = load<u32>(c, 28);
-  const maxQ = load<u32>(c, 32);
+  const algo = load<u8>(c, CF_ALGO);
+  const state = load<u8>(c, CF_STATE);
+  const tick = load<i64>(c, CF_TICK);
+  const ref = load<i64>(c, CF_REF);
+  const band = load<u32>(c, CF_BAND);
+  const prot = load<u32>(c, CF_PROT);
+  const maxQ = load<u32>(c, CF_MAXQ);
   if (
     id == ALL_INSTRUMENTS || algo != 0 || state < S_PREOPEN || state > S_HALTED || tick < 1 || tick > MAX_TICK ||
     band > MAX_BAND_TICKS || prot > MAX_BAND_TICKS || maxQ < 1 || maxQ > MAX_ORDER_QTY ||
@@ -74,33 +78,33 @@ function cmdDefine(c: usize): void {
 // ---- NEW_ORDER -----------------------------------------------------------------------------------------------
 
 function cmdNew(c: usize): void {
-  const insId = load<u32>(c, 4);
-  const id = load<u64>(c, 8);
+  const insId = load<u32>(c, CF_INS);
+  const id = load<u64>(c, CF_OID);
   const insIdx = findInstrument(insId);
   if (insIdx == 0) return emitReject(R_UNKNOWN_INSTRUMENT, insId, id);
   const ins = ia(insIdx);
-  const side = load<u8>(c, 1);
+  const side = load<u8>(c, CF_SIDE);
   if (side != BUY && side != SELL) return emitReject(R_INVALID_SIDE, insId, id);
-  const otype = load<u8>(c, 2);
+  const otype = load<u8>(c, CF_OTYPE);
   if (otype < T_LIMIT || otype > T_STOP_LIMIT) return emitReject(R_INVALID_ORDER_TYPE, insId, id);
-  const tif = load<u8>(c, 3);
+  const tif = load<u8>(c, CF_TIF);
   const isStop = otype >= T_STOP;
   if (tif > TIF_FOK || (isStop && tif > TIF_GTD)) return emitReject(R_INVALID_TIF, insId, id);
-  const qty = load<u32>(c, 32);
-  const minQty = load<u32>(c, 36);
-  const display = load<u32>(c, 40);
+  const qty = load<u32>(c, CF_QTY);
+  const minQty = load<u32>(c, CF_MINQTY);
+  const display = load<u32>(c, CF_DISPLAY);
   const state = load<u8>(ins, I_STATE);
   if (state == S_HALTED) return emitReject(R_INSTRUMENT_HALTED, insId, id);
   if (state == S_PREOPEN && (otype == T_MARKET_LIMIT || otype == T_MARKET || tif >= TIF_FAK || minQty > 0))
     return emitReject(R_MARKET_NOT_OPEN, insId, id);
-  if (qty < 1 || qty > load<u32>(ins, I_MAXQ)) return emitReject(R_INVALID_QUANTITY, insId, id);
+  if (!validQty(ins, qty)) return emitReject(R_INVALID_QUANTITY, insId, id);
   if (minQty > qty || (tif == TIF_FOK && minQty != 0)) return emitReject(R_INVALID_MIN_QTY, insId, id);
   if (display > qty) return emitReject(R_INVALID_DISPLAY_QTY, insId, id);
   if (mapGet(ORDMAP, id) != 0) return emitReject(R_DUPLICATE_ORDER_ID, insId, id);
-  const expire = load<u64>(c, 56);
+  const expire = load<u64>(c, CF_EXPIRE);
   if (tif == TIF_GTD && expire <= clock) return emitReject(R_INVALID_EXPIRY, insId, id);
-  const price = load<i64>(c, 16);
-  const stop = load<i64>(c, 24);
+  const price = load<i64>(c, CF_PRICE);
+  const stop = load<i64>(c, CF_STOP);
   const usesP = otype == T_LIMIT || otype == T_STOP_LIMIT;
   if ((usesP && !inRange(price)) || (isStop && !inRange(stop))) return emitReject(R_PRICE_OUT_OF_RANGE, insId, id);
   if ((usesP && !onTick(ins, price)) || (isStop && !onTick(ins, stop)))
@@ -109,7 +113,7 @@ function cmdNew(c: usize): void {
     return emitReject(R_PRICE_OUTSIDE_BAND, insId, id);
   if (isStop && !stopPricesValid(side, load<i64>(ins, I_LAST), stop, otype == T_STOP_LIMIT, price))
     return emitReject(R_INVALID_STOP_PRICE, insId, id);
-  const flags = load<u8>(c, 52);
+  const flags = load<u8>(c, CF_FLAGS);
   if ((flags & F_POST_ONLY) != 0) {
     if (otype != T_LIMIT || tif > TIF_GTD) return emitReject(R_INVALID_POST_ONLY, insId, id);
     if (state == S_OPEN && crosses(ins, side, price)) return emitReject(R_POST_ONLY_WOULD_CROSS, insId, id);
@@ -142,8 +146,8 @@ function cmdNew(c: usize): void {
   store<i64>(o, isStop ? stop : 0, O_STOP);
   store<u64>(o, tif == TIF_GTD ? expire : 0, O_EXPIRE);
   store<u32>(o, display, O_DISPLAY);
-  store<u32>(o, load<u32>(c, 44), O_ACCOUNT);
-  store<u32>(o, load<u32>(c, 48), O_SMP);
+  store<u32>(o, load<u32>(c, CF_ACCOUNT), O_ACCOUNT);
+  store<u32>(o, load<u32>(c, CF_SMP), O_SMP);
   store<u32>(o, 0, O_HPOS);
   mapPut(ORDMAP, id, s);
   seqAppend(s);
@@ -174,7 +178,7 @@ function cmdNew(c: usize): void {
 // ---- CANCEL / MODIFY -------------------------------------------------------------------------------------------
 
 function cmdCancel(c: usize): void {
-  const id = load<u64>(c, 8);
+  const id = load<u64>(c, CF_OID);
   const s = mapGet(ORDMAP, id);
   if (s == 0) return emitReject(R_UNKNOWN_ORDER, 0, id);
   const o = oa(s);
@@ -184,7 +188,7 @@ function cmdCancel(c: usize): void {
 }
 
 @inline function cmdModify(c: usize): void {
-  const id = load<u64>(c, 8);
+  const id = load<u64>(c, CF_OID);
   const s = mapGet(ORDMAP, id);
   if (s == 0) return emitReject(R_UNKNOWN_ORDER, 0, id);
   let o = oa(s);
@@ -193,12 +197,12 @@ function cmdCancel(c: usize): void {
   const insId = load<u32>(ins, I_ID);
   const state = load<u8>(ins, I_STATE);
   if (state == S_HALTED) return emitReject(R_INSTRUMENT_HALTED, 0, id);
-  const qty = load<u32>(c, 32);
-  if (qty < 1 || qty > load<u32>(ins, I_MAXQ)) return emitReject(R_INVALID_QUANTITY, 0, id);
+  const qty = load<u32>(c, CF_QTY);
+  if (!validQty(ins, qty)) return emitReject(R_INVALID_QUANTITY, 0, id);
   const side = load<u8>(o, O_SIDE);
   const otype = load<u8>(o, O_TYPE);
   const oldP = load<i64>(o, O_PRICE);
-  const np = load<i64>(c, 16);
+  const np = load<i64>(c, CF_PRICE);
   const aux: u64 = otype >= T_STOP ? <u64>load<i64>(o, O_STOP) : 0;
 
   if (load<u8>(o, O_STATUS) == ST_RESTING) {
@@ -209,14 +213,7 @@ function cmdCancel(c: usize): void {
       return emitReject(R_POST_ONLY_WOULD_CROSS, 0, id);
     const leaves = load<u32>(o, O_LEAVES);
     if (np == oldP && qty <= leaves) {
-      // keeps its queue position
-      const vis = load<u32>(o, O_VISIBLE);
-      const nv = vis < qty ? vis : qty;
-      const a = la(load<u32>(o, O_LEVEL));
-      store<u64>(a, load<u64>(a, L_TOT) - <u64>(leaves - qty), L_TOT);
-      store<u64>(a, load<u64>(a, L_VIS) - <u64>(vis - nv), L_VIS);
-      store<u32>(o, qty, O_LEAVES);
-      store<u32>(o, nv, O_VISIBLE);
+      queueReduce<EngineOrders>(s, qty); // keeps its queue position
       emit(E_MODIFIED, side, 0, otype, insId, id, aux, np, qty, qty, 0);
       return;
     }
@@ -238,7 +235,7 @@ function cmdCancel(c: usize): void {
 
   // untriggered stop
   const isSL = otype == T_STOP_LIMIT;
-  const ns = load<i64>(c, 24);
+  const ns = load<i64>(c, CF_STOP);
   const oldS = load<i64>(o, O_STOP);
   if ((isSL && !inRange(np)) || !inRange(ns)) return emitReject(R_PRICE_OUT_OF_RANGE, 0, id);
   if ((isSL && !onTick(ins, np)) || !onTick(ins, ns)) return emitReject(R_INVALID_PRICE_TICK, 0, id);
@@ -302,17 +299,17 @@ function removeCollected(n: u32, type: u8, reason: u8): void {
 }
 
 function cmdMassCancel(c: usize): void {
-  const insId = load<u32>(c, 4);
+  const insId = load<u32>(c, CF_INS);
   let insIdx: u32 = 0;
   if (insId != ALL_INSTRUMENTS) {
     insIdx = findInstrument(insId);
     if (insIdx == 0) return emitReject(R_UNKNOWN_INSTRUMENT, insId, 0);
   }
-  removeCollected(collectInSequence(insIdx, true, load<u32>(c, 44)), E_CANCELLED, X_MASS_CANCEL);
+  removeCollected(collectInSequence(insIdx, true, load<u32>(c, CF_ACCOUNT)), E_CANCELLED, X_MASS_CANCEL);
 }
 
 function cmdEndSession(c: usize): void {
-  const insId = load<u32>(c, 4);
+  const insId = load<u32>(c, CF_INS);
   let insIdx: u32 = 0;
   if (insId != ALL_INSTRUMENTS) {
     insIdx = findInstrument(insId);
@@ -322,10 +319,10 @@ function cmdEndSession(c: usize): void {
 }
 
 function cmdSetState(c: usize): void {
-  const insId = load<u32>(c, 4);
+  const insId = load<u32>(c, CF_INS);
   const insIdx = findInstrument(insId);
   if (insIdx == 0) return emitReject(R_UNKNOWN_INSTRUMENT, insId, 0);
-  const ns = load<u8>(c, 1);
+  const ns = load<u8>(c, CF_NEW_STATE);
   if (ns < S_PREOPEN || ns > S_HALTED) return emitReject(R_INVALID_STATE, insId, 0);
   const ins = ia(insIdx);
   const old = load<u8>(ins, I_STATE);
@@ -360,9 +357,9 @@ export function processBatch(n: u32): u32 {
   for (let i: u32 = 0; i < n; i++) {
     const c = CMD + <usize>i * <usize>CMD_SIZE;
     curCmd = i;
-    curTs = load<u64>(c, 72);
+    curTs = load<u64>(c, CF_TS);
     advanceTime(curTs);
-    const t = load<u8>(c);
+    const t = load<u8>(c, CF_TYPE);
     if (t == C_MODIFY) cmdModify(c);
     else if (t == C_NEW) cmdNew(c);
     else if (t == C_CANCEL) cmdCancel(c);

@@ -1,10 +1,11 @@
 // Book hash (docs/matching-rules.md §10): FNV-1a 64 over a canonical little-endian byte stream of every
 // instrument's state, resting orders in priority order and untriggered stops by order id.
-import { oa, O_ID, O_PRICE, O_LEAVES, O_VISIBLE, O_NEXT, O_SIDE, O_STOP } from './orders';
+import { oa, O_ID, O_PRICE, O_LEAVES, O_NEXT, O_SIDE, O_STOP } from './orders';
 import {
   ia, insCount, sideBlock, findInstrument, I_ID, I_STATE, I_LAST, I_NSTOP, I_BSTOP_HEAD, I_SSTOP_HEAD, S_BEST,
 } from './instruments';
-import { la, L_HEAD, nextLevel } from './levels';
+import { la, L_HEAD, L_PRICE, nextLevel } from './levels';
+import { Q_ID, Q_NEXT, Q_LEAVES, Q_VISIBLE, rec } from './queued';
 import { getScratch } from './memory';
 
 let h: u64 = 0;
@@ -57,17 +58,21 @@ function siftKey(buf: usize, start: u32, n: u32): void {
   }
 }
 
-function hashSide(ins: usize, sideIdx: u32): void {
+// Resting orders of one side in priority order: id, price, leaves, visible each. The price is the level's
+// (a resting order's price is its level's: invariant 56), so the walk needs only the queue prefix and serves
+// any order pool P (queued.ts).
+function hashSide<P>(ins: usize, sideIdx: u32): void {
   let lv = load<u32>(sideBlock(ins, sideIdx), S_BEST);
   while (lv != 0) {
+    const price = load<i64>(la(lv), L_PRICE);
     let m = load<u32>(la(lv), L_HEAD);
     while (m != 0) {
-      const o = oa(m);
-      h64(load<u64>(o, O_ID));
-      h64(<u64>load<i64>(o, O_PRICE));
-      h32(load<u32>(o, O_LEAVES));
-      h32(load<u32>(o, O_VISIBLE));
-      m = load<u32>(o, O_NEXT);
+      const o = rec<P>(m);
+      h64(load<u64>(o, Q_ID));
+      h64(<u64>price);
+      h32(load<u32>(o, Q_LEAVES));
+      h32(load<u32>(o, Q_VISIBLE));
+      m = load<u32>(o, Q_NEXT);
     }
     lv = nextLevel(lv);
   }
@@ -103,7 +108,8 @@ function hashStops(ins: usize): void {
   h32(0xffffffff);
 }
 
-export function computeBookHash(): u64 {
+/** The hash of every book whose resting orders live in pool P (stops are the engine's; the replay has none). */
+export function computeBookHash<P>(): u64 {
   h = 0xcbf29ce484222325;
   // instruments in ascending id: repeated selection of the next id (instrument counts are small)
   let prev: u64 = 0;
@@ -125,8 +131,8 @@ export function computeBookHash(): u64 {
     h32(<u32>bestId);
     hb(load<u8>(ins, I_STATE));
     h64(<u64>load<i64>(ins, I_LAST));
-    hashSide(ins, 0);
-    hashSide(ins, 1);
+    hashSide<P>(ins, 0);
+    hashSide<P>(ins, 1);
     hashStops(ins);
   }
   return h;

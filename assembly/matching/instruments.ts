@@ -80,3 +80,10 @@ export function allocInstrument(): u32 {
   const last = load<i64>(ins, I_LAST);
   return last != NO_PRICE ? last : load<i64>(ins, I_REF);
 }
+
+/** Both sides non-empty and the best bid at or above the best ask. */
+@inline export function bookCrossed(ins: usize): bool {
+  const b = sideBlock(ins, 0);
+  const a = sideBlock(ins, 1);
+  return load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 && load<i64>(b, S_BESTP) >= load<i64>(a, S_BESTP);
+}

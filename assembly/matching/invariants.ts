@@ -2,9 +2,9 @@
 // violation (tests call it after every command). Codes: 1x orders/id map, 3x GTD heap,
 // 4x–5x price levels, 6x stops, 7x cross-structure totals, 1 pending trigger queue.
 import {
-  oa, ordersHigh, O_ID, O_PRICE, O_LEAVES, O_VISIBLE, O_NEXT, O_PREV, O_LEVEL, O_INS, O_SIDE, O_TIF, O_STATUS,
-  O_STOP, O_SEQ, O_HPOS, O_DISPLAY, O_TYPE,
+  oa, ordersHigh, EngineOrders, O_ID, O_NEXT, O_PREV, O_INS, O_SIDE, O_TIF, O_STATUS, O_STOP, O_SEQ, O_HPOS, O_TYPE,
 } from './orders';
+import { Q_NEXT, Q_PREV, Q_LEVEL, Q_LEAVES, Q_VISIBLE, rec } from './queued';
 import {
   ia, insCount, sideBlock, findInstrument, I_ID, I_TICK, I_STATE, I_NSTOP, I_BSTOP_HEAD, I_BSTOP_TAIL, I_SSTOP_HEAD,
   I_SSTOP_TAIL, S_BASE, S_SIZE, S_NWIN, S_SLOTS, S_BITS, S_FAR, S_BEST, S_BESTP, S_NLVL,
@@ -19,7 +19,9 @@ import { ST_RESTING, ST_STOP, ST_FREE, TIF_GTD, BUY, S_OPEN, T_STOP } from './co
 
 let restingSeen: u32 = 0;
 
-function checkLevel(lv: u32, insIdx: u32, sideIdx: u32, price: i64): u32 {
+// The book part (levels, windows, far lists, best prices, queues) is generic over the order pool P
+// (queued.ts): the replay's books (assembly/replay/book.ts) are checked by the same code.
+function checkLevel<P>(lv: u32, insIdx: u32, sideIdx: u32, price: i64): u32 {
   const a = la(lv);
   if (load<u32>(a, L_INS) != insIdx || <u32>load<u8>(a, L_SIDE) != sideIdx) return 50;
   if (load<i64>(a, L_PRICE) != price) return 51;
@@ -31,22 +33,17 @@ function checkLevel(lv: u32, insIdx: u32, sideIdx: u32, price: i64): u32 {
   const cnt = load<u32>(a, L_COUNT);
   if (cnt == 0 || s == 0) return 52;
   while (s != 0) {
-    const o = oa(s);
-    if (load<u8>(o, O_STATUS) != ST_RESTING) return 53;
-    if (load<u32>(o, O_PREV) != prev) return 54;
-    if (load<u32>(o, O_LEVEL) != lv || load<u32>(o, O_INS) != insIdx) return 55;
-    if (<u32>load<u8>(o, O_SIDE) - 1 != sideIdx || load<i64>(o, O_PRICE) != price) return 56;
-    const l = load<u32>(o, O_LEAVES);
-    const v = load<u32>(o, O_VISIBLE);
-    const d = load<u32>(o, O_DISPLAY);
-    if (l == 0 || v == 0 || v > l) return 57;
-    if (d == 0 ? v != l : v > d) return 58;
-    vis += <u64>v;
-    tot += <u64>l;
+    const o = rec<P>(s);
+    const e = changetype<P>(0).restingError(s, lv, insIdx, sideIdx, price);
+    if (e != 0) return e;
+    if (load<u32>(o, Q_PREV) != prev) return 54;
+    if (load<u32>(o, Q_LEVEL) != lv) return 55;
+    vis += <u64>load<u32>(o, Q_VISIBLE);
+    tot += <u64>load<u32>(o, Q_LEAVES);
     n++;
     if (n > cnt) return 59;
     prev = s;
-    s = load<u32>(o, O_NEXT);
+    s = load<u32>(o, Q_NEXT);
   }
   if (prev != load<u32>(a, L_TAIL) || n != cnt) return 59;
   if (vis != load<u64>(a, L_VIS) || tot != load<u64>(a, L_TOT)) return 60;
@@ -54,7 +51,7 @@ function checkLevel(lv: u32, insIdx: u32, sideIdx: u32, price: i64): u32 {
   return 0;
 }
 
-function checkSide(insIdx: u32, sideIdx: u32): u32 {
+function checkSide<P>(insIdx: u32, sideIdx: u32): u32 {
   const ins = ia(insIdx);
   const sb = sideBlock(ins, sideIdx);
   const tick = load<i64>(ins, I_TICK);
@@ -73,7 +70,7 @@ function checkSide(insIdx: u32, sideIdx: u32): u32 {
     if (lv == 0) continue;
     if (load<u8>(la(lv), L_INFAR) != 0) return 41;
     const p = (base + <i64>i) * tick;
-    const r = checkLevel(lv, insIdx, sideIdx, p);
+    const r = checkLevel<P>(lv, insIdx, sideIdx, p);
     if (r != 0) return r;
     inWin++;
     if (bestLv == 0 || better(sideIdx, p, bestP)) {
@@ -92,7 +89,7 @@ function checkSide(insIdx: u32, sideIdx: u32): u32 {
     const off = p / tick - base;
     if (off >= 0 && off < <i64>size) return 44;
     if (prevF != 0 && !better(sideIdx, load<i64>(la(prevF), L_PRICE), p)) return 45;
-    const r = checkLevel(f, insIdx, sideIdx, p);
+    const r = checkLevel<P>(f, insIdx, sideIdx, p);
     if (r != 0) return r;
     if (bestLv == 0 || better(sideIdx, p, bestP)) {
       bestLv = f;
@@ -192,22 +189,40 @@ export function checkInvariants(): u32 {
   let stopsSeen: u32 = 0;
   for (let i: u32 = 1; i <= insCount; i++) {
     if (findInstrument(load<u32>(ia(i), I_ID)) != i) continue;
-    let r = checkSide(i, 0);
-    if (r != 0) return r;
-    r = checkSide(i, 1);
+    let r = checkBook<EngineOrders>(i);
     if (r != 0) return r;
     r = checkStops(i);
     if (r != 0) return r;
     stopsSeen += load<u32>(ia(i), I_NSTOP);
-    const ins = ia(i);
-    const b = sideBlock(ins, 0);
-    const a = sideBlock(ins, 1);
-    if (
-      load<u8>(ins, I_STATE) == S_OPEN && load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 &&
-      load<i64>(b, S_BESTP) >= load<i64>(a, S_BESTP)
-    ) return 70;
   }
   if (restingSeen != resting) return 71;
   if (stopsSeen != stops) return 72;
   return 0;
+}
+
+/**
+ * Both sides of instrument insIdx, resting orders in pool P: windows and bitmaps, far lists, best prices,
+ * level totals, queue links, and no crossed book in OPEN. Adds the orders seen to booksResting().
+ */
+export function checkBook<P>(insIdx: u32): u32 {
+  let r = checkSide<P>(insIdx, 0);
+  if (r != 0) return r;
+  r = checkSide<P>(insIdx, 1);
+  if (r != 0) return r;
+  const ins = ia(insIdx);
+  const b = sideBlock(ins, 0);
+  const a = sideBlock(ins, 1);
+  if (
+    load<u8>(ins, I_STATE) == S_OPEN && load<u32>(b, S_BEST) != 0 && load<u32>(a, S_BEST) != 0 &&
+    load<i64>(b, S_BESTP) >= load<i64>(a, S_BESTP)
+  ) return 70;
+  return 0;
+}
+
+/** Resting orders counted by checkBook since the last resetBooksResting(). */
+export function booksResting(): u32 {
+  return restingSeen;
+}
+export function resetBooksResting(): void {
+  restingSeen = 0;
 }

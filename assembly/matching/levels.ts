@@ -4,8 +4,10 @@
 // ticks) and re-centres when a price falls outside it; levels whose prices the window cannot reach (a book
 // spread over more than MAX_WIN ticks) live in a per-side "far" list sorted best first. Invariant: a far
 // level's price is always outside the window range. Each level holds an intrusive doubly-linked FIFO queue
-// of orders and its visible/total quantities as u64.
-import { LVL, oa, O_NEXT, O_PREV, O_LEVEL, O_LEAVES, O_VISIBLE } from './orders';
+// of orders and its visible/total quantities as u64. The queue operations are generic over the order pool
+// (queued.ts): the engine's orders and the replay's orders rest in the same kind of level.
+import { EngineOrders, oa, O_NEXT, O_PREV, O_LEVEL } from './orders';
+import { Q_NEXT, Q_PREV, Q_LEVEL, Q_LEAVES, Q_VISIBLE, rec } from './queued';
 import {
   ia, sideBlock, I_TICK, S_BASE, S_SIZE, S_NWIN, S_SLOTS, S_BITS, S_FAR, S_BEST, S_BESTP, S_NLVL,
 } from './instruments';
@@ -27,6 +29,11 @@ export const L_K: usize = 56; // i64 tick index = price / tick (saves a division
 export const MIN_WIN: u32 = 256;
 export const MAX_WIN: u32 = 1 << 16;
 
+// Level pool: 64-byte records. Every order pool reserves one level per order slot it can hold (levels ≤
+// resting orders), so allocating a level for an order that has a slot never fails.
+export let LVL: usize = 0;
+let lvlCap: u32 = 0; // records allocated
+let lvlNeed: u32 = 0; // records reserved by the order pools
 let lvlHigh: u32 = 1;
 let lvlFree: u32 = 0;
 
@@ -50,8 +57,28 @@ let memoK: i64 = 0;
 }
 
 export function levelsReset(): void {
+  LVL = 0;
+  lvlCap = 0;
+  lvlNeed = 1; // record 0 is the null level
   lvlHigh = 1;
   lvlFree = 0;
+}
+
+/** An order pool grew by n slots: make room for n more levels (false when memory cannot grow). */
+export function levelsReserve(n: u32): bool {
+  const need = <u64>lvlNeed + <u64>n;
+  if (need > 0xffffffff) return false;
+  if (need > <u64>lvlCap) {
+    let c: u64 = lvlCap < 1024 ? 1024 : <u64>lvlCap;
+    while (c < need) c <<= 1;
+    const p = rawAlloc(c << 6);
+    if (p == 0) return false;
+    if (lvlCap > 0) memory.copy(p, LVL, <usize>lvlCap << 6);
+    LVL = p;
+    lvlCap = <u32>c;
+  }
+  lvlNeed = <u32>need;
+  return true;
 }
 export function levelsHigh(): u32 {
   return lvlHigh;
@@ -260,9 +287,25 @@ function newLevel(insIdx: u32, sideIdx: u32, price: i64, k: i64): u32 {
 
 /** The level at price on this side, created if missing. */
 @inline export function levelGetOrCreate(insIdx: u32, sideIdx: u32, price: i64): u32 {
+  return levelGetOrCreateK(insIdx, sideIdx, price, tickIndex(price, load<i64>(ia(insIdx), I_TICK)));
+}
+
+/** The level at an existing window slot for tick index k (one load: the common case), or 0. */
+@inline export function levelInWindow(sb: usize, k: i64): u32 {
+  const off = k - load<i64>(sb, S_BASE);
+  if (<u64>off >= <u64>load<u32>(sb, S_SIZE)) return 0;
+  return load<u32>(<usize>load<u32>(sb, S_SLOTS) + (<usize>off << 2));
+}
+
+/** levelGetOrCreate out of line, for callers that try levelInWindow first. */
+export function levelGetOrCreateSlow(insIdx: u32, sideIdx: u32, price: i64, k: i64): u32 {
+  return levelGetOrCreateK(insIdx, sideIdx, price, k);
+}
+
+/** The level at price (= k × tick) on this side, created if missing. */
+@inline export function levelGetOrCreateK(insIdx: u32, sideIdx: u32, price: i64, k: i64): u32 {
   const ins = ia(insIdx);
   const sb = sideBlock(ins, sideIdx);
-  const k = tickIndex(price, load<i64>(ins, I_TICK));
   let off = k - load<i64>(sb, S_BASE);
   let lv: u32 = 0;
   if (<u64>off < <u64>load<u32>(sb, S_SIZE)) {
@@ -293,6 +336,18 @@ function newLevel(insIdx: u32, sideIdx: u32, price: i64, k: i64): u32 {
   return lv;
 }
 
+/** The level at price on this side, or 0 when there is none (or the price is off the tick). */
+export function levelFind(insIdx: u32, sideIdx: u32, price: i64): u32 {
+  const ins = ia(insIdx);
+  const sb = sideBlock(ins, sideIdx);
+  const tick = load<i64>(ins, I_TICK);
+  const k = tickIndex(price, tick);
+  if (k * tick != price) return 0;
+  const off = k - load<i64>(sb, S_BASE);
+  if (<u64>off < <u64>load<u32>(sb, S_SIZE)) return load<u32>(<usize>load<u32>(sb, S_SLOTS) + (<usize>off << 2));
+  return farFind(sb, sideIdx, price);
+}
+
 /** Best level of the window part (searching from hint towards worse prices), or 0. */
 function windowBest(sb: usize, sideIdx: u32, hint: i32): u32 {
   if (load<u32>(sb, S_NWIN) == 0) return 0;
@@ -313,7 +368,7 @@ function setBest(sb: usize, sideIdx: u32, wb: u32): void {
 }
 
 /** Remove an empty level from its side and free it. */
-function levelRemove(lv: u32): void {
+export function levelRemove(lv: u32): void {
   const a = la(lv);
   const ins = ia(load<u32>(a, L_INS));
   const sideIdx = <u32>load<u8>(a, L_SIDE);
@@ -368,41 +423,64 @@ export function nextLevel(lv: u32): u32 {
   return better(sideIdx, load<i64>(la(fc), L_PRICE), load<i64>(la(wc), L_PRICE)) ? fc : wc;
 }
 
-// ---- order queues ----------------------------------------------------------------------------------------
+// ---- order queues (generic over the order pool P, see queued.ts) -------------------------------------------
 
-/** Append order s (leaves/visible already set) at the back of level lv. */
-@inline export function pushBack(lv: u32, s: u32): void {
+/** Append order s of pool P (leaves/visible already set) at the back of level lv. */
+@inline export function queuePush<P>(lv: u32, s: u32): void {
   const a = la(lv);
-  const o = oa(s);
+  const o = rec<P>(s);
   const tail = load<u32>(a, L_TAIL);
-  store<u32>(o, tail, O_PREV);
-  store<u32>(o, 0, O_NEXT);
-  store<u32>(o, lv, O_LEVEL);
-  if (tail != 0) store<u32>(oa(tail), s, O_NEXT);
+  store<u32>(o, tail, Q_PREV);
+  store<u32>(o, 0, Q_NEXT);
+  store<u32>(o, lv, Q_LEVEL);
+  if (tail != 0) store<u32>(rec<P>(tail), s, Q_NEXT);
   else store<u32>(a, s, L_HEAD);
   store<u32>(a, s, L_TAIL);
   store<u32>(a, load<u32>(a, L_COUNT) + 1, L_COUNT);
-  store<u64>(a, load<u64>(a, L_VIS) + <u64>load<u32>(o, O_VISIBLE), L_VIS);
-  store<u64>(a, load<u64>(a, L_TOT) + <u64>load<u32>(o, O_LEAVES), L_TOT);
+  store<u64>(a, load<u64>(a, L_VIS) + <u64>load<u32>(o, Q_VISIBLE), L_VIS);
+  store<u64>(a, load<u64>(a, L_TOT) + <u64>load<u32>(o, Q_LEAVES), L_TOT);
 }
 
-/** Take order s out of its level (subtracting its current leaves/visible); frees the level when empty. */
-@inline export function unlinkOrder(s: u32): void {
-  const o = oa(s);
-  const lv = load<u32>(o, O_LEVEL);
+/** Take order s of pool P out of its level (subtracting its leaves/visible); frees the level when empty. */
+@inline export function queueUnlink<P>(s: u32): void {
+  const o = rec<P>(s);
+  const lv = load<u32>(o, Q_LEVEL);
   const a = la(lv);
-  const n = load<u32>(o, O_NEXT);
-  const p = load<u32>(o, O_PREV);
-  if (n != 0) store<u32>(oa(n), p, O_PREV);
+  const n = load<u32>(o, Q_NEXT);
+  const p = load<u32>(o, Q_PREV);
+  if (n != 0) store<u32>(rec<P>(n), p, Q_PREV);
   else store<u32>(a, p, L_TAIL);
-  if (p != 0) store<u32>(oa(p), n, O_NEXT);
+  if (p != 0) store<u32>(rec<P>(p), n, Q_NEXT);
   else store<u32>(a, n, L_HEAD);
   const c = load<u32>(a, L_COUNT) - 1;
   store<u32>(a, c, L_COUNT);
-  store<u64>(a, load<u64>(a, L_VIS) - <u64>load<u32>(o, O_VISIBLE), L_VIS);
-  store<u64>(a, load<u64>(a, L_TOT) - <u64>load<u32>(o, O_LEAVES), L_TOT);
-  store<u32>(o, 0, O_LEVEL);
+  store<u64>(a, load<u64>(a, L_VIS) - <u64>load<u32>(o, Q_VISIBLE), L_VIS);
+  store<u64>(a, load<u64>(a, L_TOT) - <u64>load<u32>(o, Q_LEAVES), L_TOT);
+  store<u32>(o, 0, Q_LEVEL);
   if (c == 0) levelRemove(lv);
+}
+
+/** Resting order s of pool P down to qty (≤ its leaves) in place, keeping its queue position. */
+@inline export function queueReduce<P>(s: u32, qty: u32): void {
+  const o = rec<P>(s);
+  const leaves = load<u32>(o, Q_LEAVES);
+  const vis = load<u32>(o, Q_VISIBLE);
+  const nv = vis < qty ? vis : qty;
+  const a = la(load<u32>(o, Q_LEVEL));
+  store<u64>(a, load<u64>(a, L_TOT) - <u64>(leaves - qty), L_TOT);
+  store<u64>(a, load<u64>(a, L_VIS) - <u64>(vis - nv), L_VIS);
+  store<u32>(o, qty, Q_LEAVES);
+  store<u32>(o, nv, Q_VISIBLE);
+}
+
+/** Append engine order s (leaves/visible already set) at the back of level lv. */
+@inline export function pushBack(lv: u32, s: u32): void {
+  queuePush<EngineOrders>(lv, s);
+}
+
+/** Take engine order s out of its level (subtracting its current leaves/visible); frees the level when empty. */
+@inline export function unlinkOrder(s: u32): void {
+  queueUnlink<EngineOrders>(s);
 }
 
 /** Move order s (the head of its level) to the back, keeping totals (iceberg refill). */

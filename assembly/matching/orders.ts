@@ -1,17 +1,22 @@
 // Order pool: 128-byte records in linear memory (array of structs: the fields a modify or a fill touches sit
-// in the first cache line; stop price, expiry, account and heap position in the second), slot 0 is the null slot, freed slots form a free list through `next`.
-// The level-pool and GTD-heap capacities follow the order pool (levels ≤ resting orders, heap ≤ live orders),
-// so once an order slot exists nothing else on its path can run out of room.
+// in the first cache line; stop price, expiry, account and heap position in the second), slot 0 is the null
+// slot, freed slots form a free list through `next`. A record starts with the queue prefix (queued.ts) shared
+// with the replay's orders. The GTD-heap capacity follows the order pool (heap ≤ live orders), and every
+// growth reserves as many level records (levels ≤ resting orders), so once an order slot exists nothing else
+// on its path can run out of room.
 import { rawAlloc } from './memory';
+import { Q_ID, Q_NEXT, Q_PREV, Q_LEVEL, Q_LEAVES, Q_VISIBLE, Q_BYTES } from './queued';
+import { levelsReserve } from './levels';
+import { ST_RESTING } from './consts';
 
-export const O_ID: usize = 0; // u64
-export const O_PRICE: usize = 8; // i64 limit in force (untriggered stop: would-be limit)
-export const O_LEAVES: usize = 16; // u32
-export const O_VISIBLE: usize = 20; // u32
-export const O_NEXT: usize = 24; // u32 level queue / stop list / trigger queue / free list
-export const O_PREV: usize = 28; // u32
-export const O_LEVEL: usize = 32; // u32 level index while resting
-export const O_INS: usize = 36; // u32 instrument index
+export const O_ID: usize = Q_ID; // u64
+export const O_NEXT: usize = Q_NEXT; // u32 level queue / stop list / trigger queue / free list
+export const O_PREV: usize = Q_PREV; // u32
+export const O_LEVEL: usize = Q_LEVEL; // u32 level index while resting
+export const O_LEAVES: usize = Q_LEAVES; // u32
+export const O_VISIBLE: usize = Q_VISIBLE; // u32
+export const O_INS: usize = Q_BYTES; // u32 instrument index (28)
+export const O_PRICE: usize = 32; // i64 limit in force (untriggered stop: would-be limit)
 export const O_SEQ: usize = 40; // u64 acceptance sequence
 export const O_DISPLAY: usize = 48; // u32
 export const O_SMP: usize = 52; // u32
@@ -34,8 +39,6 @@ export let ordCap: u32 = 0;
 let ordHigh: u32 = 1;
 let ordFree: u32 = 0;
 
-// Level pool (same capacity as orders): 64-byte records, see levels.ts for the fields.
-export let LVL: usize = 0;
 // GTD heap array of u32 slots (index 1..heapSize), capacity = ordCap.
 export let HEAP: usize = 0;
 
@@ -43,13 +46,32 @@ export let HEAP: usize = 0;
   return ORD + (<usize>s << 7);
 }
 
+/** The engine's order pool, for the generic queue, hash and invariant code (queued.ts). */
+@unmanaged export class EngineOrders {
+  @inline at(s: u32): usize {
+    return oa(s);
+  }
+  /** What is wrong with resting order s at level lv (insIdx, sideIdx, price), as an invariant code, or 0. */
+  restingError(s: u32, lv: u32, insIdx: u32, sideIdx: u32, price: i64): u32 {
+    const o = oa(s);
+    if (load<u8>(o, O_STATUS) != ST_RESTING) return 53;
+    if (load<u32>(o, O_INS) != insIdx) return 55;
+    if (<u32>load<u8>(o, O_SIDE) - 1 != sideIdx || load<i64>(o, O_PRICE) != price) return 56;
+    const l = load<u32>(o, O_LEAVES);
+    const v = load<u32>(o, O_VISIBLE);
+    const d = load<u32>(o, O_DISPLAY);
+    if (l == 0 || v == 0 || v > l) return 57;
+    if (d == 0 ? v != l : v > d) return 58;
+    return 0;
+  }
+}
+
 export function ordersInit(cap: u32): bool {
   let c: u32 = 1024;
   while (c < cap && c < MAX_ORDER_CAP) c <<= 1;
   ORD = rawAlloc(<u64>c << 7);
-  LVL = rawAlloc(<u64>c << 6);
   HEAP = rawAlloc(<u64>c << 2);
-  if (ORD == 0 || LVL == 0 || HEAP == 0) return false;
+  if (ORD == 0 || HEAP == 0 || !levelsReserve(c)) return false;
   ordCap = c;
   ordHigh = 1;
   ordFree = 0;
@@ -64,17 +86,14 @@ export function ordersHigh(): u32 {
 function grow(): bool {
   if (ordCap >= MAX_ORDER_CAP) return false;
   const nc = ordCap << 1;
+  if (!levelsReserve(nc - ordCap)) return false;
   const o = rawAlloc(<u64>nc << 7);
   if (o == 0) return false;
-  const l = rawAlloc(<u64>nc << 6);
-  if (l == 0) return false;
   const h = rawAlloc(<u64>nc << 2);
   if (h == 0) return false;
   memory.copy(o, ORD, <usize>ordCap << 7);
-  memory.copy(l, LVL, <usize>ordCap << 6);
   memory.copy(h, HEAP, <usize>ordCap << 2);
   ORD = o;
-  LVL = l;
   HEAP = h;
   ordCap = nc;
   return true;

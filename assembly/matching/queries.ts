@@ -75,3 +75,29 @@ export function queryOrder(orderId: u64): u32 {
   store<u64>(QRY, load<u64>(o, O_EXPIRE), 56);
   return 1;
 }
+
+/**
+ * Whole-book totals of an instrument at out: per side (bids then asks) levels u32, orders u32, total quantity
+ * u64 (16 bytes a side). Returns 1, or 0 for an unknown instrument. O(levels).
+ */
+export function querySideTotals(insId: u32, out: usize): u32 {
+  const idx = findInstrument(insId);
+  if (idx == 0) return 0;
+  for (let side: u32 = 0; side < 2; side++) {
+    let levels: u32 = 0;
+    let orders: u32 = 0;
+    let qty: u64 = 0;
+    let lv = load<u32>(sideBlock(ia(idx), side), S_BEST);
+    while (lv != 0) {
+      levels++;
+      orders += load<u32>(la(lv), L_COUNT);
+      qty += load<u64>(la(lv), L_TOT);
+      lv = nextLevel(lv);
+    }
+    const q = out + (<usize>side << 4);
+    store<u32>(q, levels, 0);
+    store<u32>(q, orders, 4);
+    store<u64>(q, qty, 8);
+  }
+  return 1;
+}

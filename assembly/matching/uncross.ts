@@ -1,7 +1,7 @@
 // Opening uncross (docs/matching-rules.md §7): pick the indicative opening price over the crossed range
 // (max matched volume, min imbalance, closest to the §6 reference, lowest), then match best-bid head against
 // best-ask head at that price, total leaves including hidden, iceberg positions kept.
-import { oa, O_ID, O_LEAVES, O_VISIBLE, O_DISPLAY } from './orders';
+import { oa, O_ID, O_LEAVES, O_VISIBLE, O_DISPLAY, O_LEVEL } from './orders';
 import { ia, sideBlock, I_ID, I_LAST, I_NSTOP, S_BEST, S_BESTP, bandReference } from './instruments';
 import { la, L_PRICE, L_TOT, L_VIS, L_HEAD, nextLevel, unlinkOrder } from './levels';
 import { retire } from './lifecycle';
@@ -13,7 +13,7 @@ import { E_FILL, NO_PRICE } from './consts';
 /** Apply a fill of q to resting order s during the uncross; retires it when done. */
 function uncrossFill(s: u32, q: u32): u32 {
   const o = oa(s);
-  const lv = load<u32>(o, 32); // O_LEVEL
+  const lv = load<u32>(o, O_LEVEL);
   const a = la(lv);
   const leaves = load<u32>(o, O_LEAVES) - q;
   const vis = load<u32>(o, O_VISIBLE);

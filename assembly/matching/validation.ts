@@ -1,10 +1,15 @@
 // Price checks shared by new orders and modifies (docs/matching-rules.md §2 rules 11–12, §6).
-import { I_TICK, I_BAND, I_PROT, I_MAXTP, sideBlock, S_BEST, S_BESTP, bandReference } from './instruments';
+import { I_TICK, I_BAND, I_PROT, I_MAXTP, I_MAXQ, sideBlock, S_BEST, S_BESTP, bandReference } from './instruments';
 import { MAXP, NO_PRICE, BUY } from './consts';
 import { tickIndex } from './levels';
 
 @inline export function inRange(p: i64): bool {
   return p <= MAXP && p >= -MAXP;
+}
+
+/** Order quantity rule (§2): 1 ≤ qty ≤ the instrument's maximum. */
+@inline export function validQty(ins: usize, qty: u32): bool {
+  return qty >= 1 && qty <= load<u32>(ins, I_MAXQ);
 }
 
 @inline export function onTick(ins: usize, p: i64): bool {

@@ -143,6 +143,128 @@ export function computeCalendar(bars: BarSeries, product: ProductSpec): BarCalen
   return { regular, day, week, settle, funding, barsPerDay, periodsPerYear };
 }
 
+const settleCache = new WeakMap<Uint8Array, Map<string, SettlementPrices>>();
+
+export interface SettlementPrices {
+  /** ticks at the bars flagged in `settle`; other entries are 0 and meaningless (read it where settle[i] === 1) */
+  settlePrice: Float64Array;
+  /** settlement days priced from the window, and days that fell back to the close of the settlement bar */
+  settleVwapDays: number;
+  settleFallbackDays: number;
+}
+
+/**
+ * The settlement price column for a series, its settlement flags (`calendar.settle`) and product: null when the
+ * product settles at the close of the settlement bar (method `close`), so the engine uses the close it already
+ * has. Cached per flags array (one per calendar, so per series and product).
+ */
+export function settlementPriceColumn(bars: BarSeries, product: ProductSpec, settle: Uint8Array): Float64Array | null {
+  const sp = product.session.settlementPrice;
+  if (sp.method !== 'vwap' || product.session.settlement === null) return null;
+  const key = JSON.stringify([product.session.timeZone, sp]);
+  let m = settleCache.get(settle);
+  if (!m) settleCache.set(settle, (m = new Map()));
+  let r = m.get(key);
+  if (!r) m.set(key, (r = settlementPrices(bars, product.session, settle)));
+  return r.settlePrice;
+}
+
+/**
+ * Settlement prices for the bars flagged in `settle` (CME's daily settlement procedure: the VWAP of the trades in a
+ * window, ES 14:59:30–15:00:00 CT, rounded to the nearest tick, a tie toward the previous settlement). From bars,
+ * with method `vwap`: the bars overlapping the window on the settlement bar's local date, at or before the
+ * settlement bar (never a later bar: that would be look-ahead), each weighted by volume × the share of the bar inside
+ * the window (volume spread evenly over the bar), priced per `barPrice` (docs/backtest.md "Settlement price"). A tie
+ * with no previous settlement rounds up. No bar or no volume in the window, or method `close`: the close of the
+ * settlement bar. Exact: integer arithmetic in BigInt (volumes in whole lots; fractional volumes count in micro-lots).
+ */
+export function settlementPrices(bars: BarSeries, s: SessionSpec, settle: Uint8Array): SettlementPrices {
+  const n = bars.ts.length;
+  const out = new Float64Array(n); // read only at settlement bars: no NaN fill for 2 M entries
+  const sp = s.settlementPrice;
+  const win = sp.method === 'vwap' ? sp.window : null;
+  let vwapDays = 0,
+    fallbackDays = 0;
+  const msAt = msReader(bars.ts);
+  let prev = NaN;
+  for (let i = 0; i < n; i++) {
+    if (settle[i] !== 1) continue;
+    let price = bars.close[i]!;
+    if (win !== null) {
+      const ms = msAt(i);
+      const offsetMs = hourlyOffsetMinutes(s.timeZone, ms) * 60_000;
+      const midnightNs = BigInt(Math.floor((ms + offsetMs) / DAY_MS) * DAY_MS - offsetMs) * 1_000_000n; // local 00:00
+      const v = windowVwap(bars, i, midnightNs + BigInt(win[0]) * 1_000_000_000n, midnightNs + BigInt(win[1]) * 1_000_000_000n, sp.barPrice, prev);
+      if (v === v) {
+        price = v;
+        vwapDays++;
+      } else fallbackDays++;
+    }
+    out[i] = price;
+    prev = price;
+  }
+  return { settlePrice: out, settleVwapDays: vwapDays, settleFallbackDays: fallbackDays };
+}
+
+const hourOffsets = new Map<string, Map<number, number>>();
+
+/**
+ * utcOffsetMinutes cached per zone and UTC hour (zones change offset on whole hours): settlement prices are computed
+ * for every view of a series a walk-forward worker meets, and an Intl lookup costs ~20 µs.
+ */
+function hourlyOffsetMinutes(tz: string, ms: number): number {
+  let m = hourOffsets.get(tz);
+  if (!m) hourOffsets.set(tz, (m = new Map()));
+  const h = Math.floor(ms / 3_600_000);
+  let o = m.get(h);
+  if (o === undefined) m.set(h, (o = utcOffsetMinutes(tz, h * 3_600_000)));
+  return o;
+}
+
+/** floor(a / b) for b > 0 (BigInt division truncates toward zero) */
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n ? q - 1n : q;
+}
+
+/**
+ * VWAP in ticks of the bars j <= last overlapping [from, to) (ns), rounded to the nearest tick (a tie toward prev,
+ * up without one); NaN when no volume overlaps. With o = overlap, a..b its offsets in the bar, B the bar length:
+ * weight = v·o/B; bridge price = O + (C − O)(a + b)/(2B); typical (H + L + C)/3; close C.
+ */
+function windowVwap(bars: BarSeries, last: number, from: bigint, to: bigint, barPrice: 'bridge' | 'typical' | 'close', prev: number): number {
+  const B = BigInt(bars.barNs);
+  let num = 0n; // Σ v·o·P·k with k the price's common denominator
+  let wsum = 0n; // Σ v·o
+  for (let j = last; j >= 0; j--) {
+    const t0 = bars.ts[j]!;
+    const t1 = t0 + B;
+    if (t1 <= from) break;
+    const lo = t0 > from ? t0 : from;
+    const hi = t1 < to ? t1 : to;
+    const vol = bars.volume[j]!;
+    if (hi <= lo || !(vol > 0)) continue;
+    const v = Number.isInteger(vol) ? BigInt(vol) * 1_000_000n : BigInt(Math.round(vol * 1e6));
+    const w = v * (hi - lo);
+    const O = BigInt(bars.open[j]!),
+      H = BigInt(bars.high[j]!),
+      L = BigInt(bars.low[j]!),
+      C = BigInt(bars.close[j]!);
+    // prices scaled to a common denominator k: bridge 2B, typical 3, close 1 (k is the same for every bar)
+    const p = barPrice === 'bridge' ? 2n * B * O + (C - O) * (lo - t0 + (hi - t0)) : barPrice === 'typical' ? H + L + C : C;
+    num += w * p;
+    wsum += w;
+  }
+  if (wsum === 0n) return NaN;
+  const den = wsum * (barPrice === 'bridge' ? 2n * B : barPrice === 'typical' ? 3n : 1n);
+  const fl = floorDiv(num, den);
+  const c = 2n * num - (2n * fl + 1n) * den; // against the half tick above fl
+  const f = Number(fl);
+  if (c < 0n) return f;
+  if (c > 0n) return f + 1;
+  return prev === prev && Math.abs(f - prev) < Math.abs(f + 1 - prev) ? f : f + 1;
+}
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**

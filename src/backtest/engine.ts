@@ -6,14 +6,16 @@
 //   5. risk guards at the close (loss limits include unrealized PnL, drawdown, maintenance margin)
 //   6. the strategy's onBar: orders it places here fill at the next bar at the earliest
 // Nothing is allocated per bar: orders live in growable typed arrays, the fill object is reused.
-import type { BacktestResult, BarSeries, Trade } from './api.js';
+import { firstNotIncreasing, type BacktestResult, type BarSeries, type Trade } from './api.js';
 import { Account, type Position } from './account.js';
-import { barCalendar, type BarCalendar } from './calendar.js';
+import { checkPrice, checkQty, EngineContext } from './engine-context.js';
+import { settlementPriceColumn, type BarCalendar } from './calendar.js';
 import { l2FillPrice, ORDER_LIMIT, ORDER_MARKET, ORDER_STOP } from './execution.js';
 import { computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
 import { RiskGuard } from './risk.js';
-import { rollingSigmaAdv, type SigmaAdv } from './slippage.js';
+import { calendarOf, indicatorsFor, rootOf, sigmaAdvOf } from './prefix-view.js';
+import type { SigmaAdv } from './slippage.js';
 import {
   IndicatorFactory,
   Series,
@@ -37,8 +39,7 @@ export interface EngineSetup {
 
 const TYPES: Record<string, number> = { market: ORDER_MARKET, limit: ORDER_LIMIT, stop: ORDER_STOP };
 
-export class L2Engine implements StrategyContext, Cursor {
-  bar = -1;
+export class L2Engine extends EngineContext implements StrategyContext, Cursor {
   readonly open: Series;
   readonly high: Series;
   readonly low: Series;
@@ -47,14 +48,14 @@ export class L2Engine implements StrategyContext, Cursor {
   readonly mark: Series | null;
   readonly fundingRate: Series | null;
   readonly ind: IndicatorFactory;
-  readonly product: ProductSpec;
-  readonly params: Readonly<Record<string, number>>;
 
   private readonly b: BarSeries;
   private readonly cal: BarCalendar;
-  private readonly account: Account;
-  private readonly pos: Position;
-  private readonly risk: RiskGuard;
+  protected readonly account: Account;
+  protected readonly pos: Position;
+  protected readonly risk: RiskGuard;
+  /** settlement price per settlement bar (VWAP window), null: the close (src/backtest/calendar.ts) */
+  private readonly settlePx: Float64Array | null;
   private readonly strat: Strategy;
   private readonly cfg: BacktestConfig;
   private readonly through: boolean;
@@ -85,7 +86,6 @@ export class L2Engine implements StrategyContext, Cursor {
   private curBarForOrders = 0; // bar whose fills are being processed (orders placed now start after it)
   private inFills = false;
 
-  private equityNow = 0;
   private readonly startIdx: number;
   private readonly endIdx: number;
   private ordersPlaced = 0;
@@ -93,10 +93,9 @@ export class L2Engine implements StrategyContext, Cursor {
 
   constructor(bars: BarSeries, s: EngineSetup) {
     validateBars(bars);
+    super(s.product, s.params);
     this.b = bars;
     this.cfg = s.config;
-    this.product = s.product;
-    this.params = Object.freeze({ ...s.params });
     this.strat = s.strategy;
     this.open = new Series(bars.open, this);
     this.high = new Series(bars.high, this);
@@ -105,11 +104,13 @@ export class L2Engine implements StrategyContext, Cursor {
     this.volume = new Series(bars.volume, this);
     this.mark = bars.mark ? new Series(bars.mark, this) : null;
     this.fundingRate = bars.fundingRate ? new Series(bars.fundingRate, this) : null;
-    this.ind = new IndicatorFactory(this);
-    this.cal = barCalendar(bars, s.product);
+    this.ind = indicatorsFor(bars, this);
+    this.cal = calendarOf(bars, s.product);
     this.account = new Account(toMicro(s.config.account.initialCapital));
     this.pos = this.account.addPosition(s.product);
     this.risk = new RiskGuard(s.config.risk, this.account, this.cal.periodsPerYear);
+    this.risk.bindClock(bars.ts); // trailing-24 h funding window
+    this.settlePx = settlementPriceColumn(bars, s.product, this.cal.settle);
     this.through = s.config.execution.limitFill === 'through';
     this.slippageOn = s.config.execution.slippage;
     this.startIdx = lowerBound(bars.ts, s.startNs);
@@ -117,25 +118,7 @@ export class L2Engine implements StrategyContext, Cursor {
     this.equityNow = this.account.cash;
   }
 
-  // ---- StrategyContext --------------------------------------------------------------------------------
-  get position(): number {
-    return this.pos.qty;
-  }
-  get entryPrice(): number {
-    return this.pos.entryPrice();
-  }
-  get equity(): number {
-    return this.equityNow;
-  }
-  get cash(): number {
-    return this.account.cash;
-  }
-  get halted(): boolean {
-    return this.risk.halted;
-  }
-  get volScale(): number {
-    return this.risk.volScale;
-  }
+  // ---- StrategyContext (position, equity, cash, halted, volScale, buy, sell, flatten: EngineContext) ------------
   /** bars have no order book */
   get book(): null {
     return null;
@@ -149,12 +132,6 @@ export class L2Engine implements StrategyContext, Cursor {
     if (k < 0) throw new RangeError('tsNs: the future is not visible to a strategy');
     const j = this.bar - k;
     return j >= 0 ? this.b.ts[j]! : -1n;
-  }
-  buy(qty: number, opts?: OrderOptions): number {
-    return this.place(1, qty, opts);
-  }
-  sell(qty: number, opts?: OrderOptions): number {
-    return this.place(-1, qty, opts);
   }
   cancel(id: number): boolean {
     for (let k = 0; k < this.oCount; k++) {
@@ -184,13 +161,8 @@ export class L2Engine implements StrategyContext, Cursor {
   cancelAll(): void {
     for (let k = 0; k < this.oCount; k++) this.oQty[k] = 0;
   }
-  flatten(): number {
-    this.cancelAll();
-    if (this.pos.qty === 0) return 0;
-    return this.place(this.pos.qty > 0 ? -1 : 1, Math.abs(this.pos.qty));
-  }
 
-  private place(side: 1 | -1, qty: number, opts?: OrderOptions): number {
+  protected place(side: 1 | -1, qty: number, opts?: OrderOptions): number {
     if (this.bar < this.startIdx - 1 && !this.inFills) return 0; // warm-up: no trading
     checkQty(qty);
     const type = opts?.type === undefined ? ORDER_MARKET : TYPES[opts.type];
@@ -240,6 +212,7 @@ export class L2Engine implements StrategyContext, Cursor {
     const m = Math.max(0, endIdx - startIdx);
     const eqOut = new Float64Array(m);
     const settle = this.product.kind === 'future' ? cal.settle : null;
+    const settlePx = this.settlePx;
     const funding = this.product.funding;
     const fundFlags = cal.funding;
     const proRata = funding?.proRata ?? false;
@@ -276,7 +249,7 @@ export class L2Engine implements StrategyContext, Cursor {
       const c = close[i]!;
       pos.last = c;
       let eq = acct.cash + (pos.qty * c - pos.refSum) * tv;
-      if (settle !== null && settle[i] === 1 && pos.qty !== 0) acct.settle(pos, c);
+      if (settle !== null && settle[i] === 1 && pos.qty !== 0) acct.settle(pos, settlePx === null ? c : settlePx[i]!);
       if (pos.qty !== 0) barsInMarket++;
       risk.observeBar(close, i);
       if (risk.checkAtClose(eq, pos, i)) this.cancelAll();
@@ -311,7 +284,9 @@ export class L2Engine implements StrategyContext, Cursor {
     });
     return {
       metrics,
-      equity: { ts: b.ts.slice(startIdx, Math.max(startIdx, endIdx)), equity: eqOut },
+      // a view of the bars' timestamps, not a copy (in-sample walk-forward tasks never look at it): copy it before
+      // transferring or changing it
+      equity: { ts: b.ts.subarray(startIdx, Math.max(startIdx, endIdx)), equity: eqOut },
       trades,
       stats: {
         bars: m,
@@ -321,6 +296,7 @@ export class L2Engine implements StrategyContext, Cursor {
         riskFlattens: risk.flattens,
         killSwitch: risk.killed ? { reason: risk.killReason, ts: risk.killTs(b.ts) } : null,
         variationMargin: acct.variationMargin,
+        risk: risk.report(),
         finalEquity: this.equityNow,
       },
     };
@@ -391,7 +367,7 @@ export class L2Engine implements StrategyContext, Cursor {
       let adv = imp.advLots ?? -1;
       if (sigma < 0 || adv < 0) {
         // closed bars only: bars before i (i included when filling at i's close)
-        const sa = (this.sigmaAdv ??= rollingSigmaAdv(this.b, this.b.close, this.b.volume, imp.lookbackBars, this.cal.barsPerDay));
+        const sa = (this.sigmaAdv ??= sigmaAdvOf(this.b, imp.lookbackBars, this.cal.barsPerDay));
         const j = atClose ? i + 1 : i;
         if (sigma < 0) sigma = sa.sigma[j]!;
         if (adv < 0) adv = sa.adv[j]!;
@@ -418,13 +394,6 @@ export class L2Engine implements StrategyContext, Cursor {
   }
 }
 
-function checkQty(q: number): void {
-  if (!Number.isInteger(q) || q <= 0) throw new RangeError(`order quantity must be a positive whole number of lots, got ${q}`);
-}
-function checkPrice(p: number): void {
-  if (!Number.isInteger(p)) throw new RangeError(`order price must be a whole number of ticks, got ${p}`);
-}
-
 /** first index with ts[i] >= t */
 function lowerBound(ts: BigInt64Array, t: bigint): number {
   let lo = 0,
@@ -442,6 +411,13 @@ const validated = new WeakSet<BarSeries>();
 
 export function validateBars(b: BarSeries): void {
   if (validated.has(b)) return;
+  // a prefix view of a series (same memory, src/backtest/prefix-view.ts) is valid when its root is
+  const root = rootOf(b);
+  if (root !== null) {
+    validateBars(root);
+    validated.add(b);
+    return;
+  }
   validateBarsOnce(b);
   validated.add(b);
 }
@@ -462,10 +438,9 @@ function validateBarsOnce(b: BarSeries): void {
     if (c === undefined) continue;
     if (c.length !== n) throw new Error(`bars ${b.symbol}: column ${name} has ${c.length} rows, ts has ${n}`);
   }
+  const bad = firstNotIncreasing(b.ts);
+  if (bad > 0) throw new Error(`bars ${b.symbol}: row ${bad} column ts: ${b.ts[bad]} is not after the previous bar's ${b.ts[bad - 1]}`);
   for (let i = 0; i < n; i++) {
-    if (i > 0 && b.ts[i]! <= b.ts[i - 1]!) {
-      throw new Error(`bars ${b.symbol}: row ${i} column ts: ${b.ts[i]} is not after the previous bar's ${b.ts[i - 1]}`);
-    }
     const o = b.open[i]!,
       h = b.high[i]!,
       l = b.low[i]!,

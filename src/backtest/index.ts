@@ -1,8 +1,8 @@
 // Public entry point of the backtest engine: runBacktest(task, bars) → BacktestResult (contract in ./api.ts).
-import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { validateBacktestConfig, type BacktestConfig } from '../config/backtest.js';
 import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategies/index.js';
+import { loadUserModule } from '../strategies/user-module.js';
 import type { BacktestResult, BacktestTask, BarSeries, MboData } from './api.js';
 import { L2Engine } from './engine.js';
 import { L3Engine } from './l3-engine.js';
@@ -22,8 +22,9 @@ const moduleCache = new Map<string, Promise<StrategyModule>>();
 
 /**
  * Run one backtest. `task.strategy` is a built-in name (see BUILTIN_STRATEGIES) or a path to a module
- * (.js/.mjs; .ts when Node can load it) exporting a StrategyModule as default, or a factory
- * `(params) => Strategy` as default or as `createStrategy`. Deterministic: same inputs, same result.
+ * (.js/.mjs, or .ts/.mts transpiled into a cache: src/strategies/ts-compile.ts) exporting a StrategyModule as
+ * default, or a factory `(params) => Strategy` as default or as `createStrategy`. Deterministic: same inputs,
+ * same result.
  */
 export async function runBacktest(task: BacktestTask, bars: BarSeries): Promise<BacktestResult> {
   const mod = await loadStrategyModule(task.strategy);
@@ -73,7 +74,7 @@ function resolveConfig(raw: unknown): BacktestConfig {
   return validateBacktestConfig(raw, 'backtest config');
 }
 
-/** A built-in strategy by name, or a user module by path (cached per path). */
+/** A built-in strategy by name, or a user module by path (cached per path; a failed load is retried next time). */
 export function loadStrategyModule(ref: string): Promise<StrategyModule> {
   const builtin = builtinStrategy(ref);
   if (builtin) return Promise.resolve(builtin);
@@ -83,27 +84,9 @@ export function loadStrategyModule(ref: string): Promise<StrategyModule> {
   const abs = path.resolve(ref);
   let p = moduleCache.get(abs);
   if (!p) {
-    p = import(pathToFileURL(abs).href).then(
-      (m: Record<string, unknown>) => asModule(m, ref),
-      (e: Error) => {
-        throw new Error(`strategy module ${ref}: cannot load (${e.message})`);
-      },
-    );
+    p = loadUserModule(ref);
     moduleCache.set(abs, p);
+    p.catch(() => moduleCache.delete(abs));
   }
   return p;
-}
-
-function asModule(m: Record<string, unknown>, ref: string): StrategyModule {
-  const d = m.default as unknown;
-  if (d && typeof d === 'object' && typeof (d as StrategyModule).create === 'function') {
-    const sm = d as StrategyModule;
-    return { name: sm.name ?? ref, description: sm.description ?? '', params: sm.params ?? [], create: sm.create };
-  }
-  const factory = (typeof d === 'function' ? d : m.createStrategy) as ((p: Record<string, number>) => Strategy) | undefined;
-  if (typeof factory !== 'function') {
-    throw new Error(`strategy module ${ref}: export a StrategyModule as default, or a factory (params) => Strategy as default or createStrategy`);
-  }
-  // no declared parameters: pass them through unchecked
-  return { name: ref, description: '', params: [], create: factory, passThrough: true } as StrategyModule;
 }

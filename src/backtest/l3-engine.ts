@@ -23,6 +23,7 @@ import type { BacktestResult, BarSeries, Trade } from './api.js';
 import { Account, type Position } from './account.js';
 import { BookState } from './book.js';
 import { computeCalendar, type BarCalendar } from './calendar.js';
+import { checkPrice, checkQty, EngineContext } from './engine-context.js';
 import { computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
 import { RiskGuard } from './risk.js';
@@ -87,10 +88,7 @@ function noBars(name: string): never {
   throw new Error(`ctx.${name}: bar series do not exist at L3; read the book (ctx.book) in onBook`);
 }
 
-export class L3Engine implements StrategyContext {
-  bar = -1;
-  readonly product: ProductSpec;
-  readonly params: Readonly<Record<string, number>>;
+export class L3Engine extends EngineContext implements StrategyContext {
   readonly mark: Series | null = null;
   readonly fundingRate: Series | null = null;
   readonly book: BookState;
@@ -98,9 +96,9 @@ export class L3Engine implements StrategyContext {
   private readonly cfg: BacktestConfig;
   private readonly strat: Strategy;
   private readonly venue: QueueVenue;
-  private readonly account: Account;
-  private readonly pos: Position;
-  private readonly risk: RiskGuard;
+  protected readonly account: Account;
+  protected readonly pos: Position;
+  protected readonly risk: RiskGuard;
   private readonly ins: number;
   private readonly tickUnits: bigint;
   private readonly tickNum: number;
@@ -114,7 +112,6 @@ export class L3Engine implements StrategyContext {
   /** the strategy's clock: when it heard of the update it is reacting to */
   private now = 0n;
   private reportedQty = 0;
-  private equityNow: number;
   private readonly working = new Map<number, Working>();
   /** engine-originated orders (risk flatten) and why */
   private readonly engineOrders = new Map<number, Fill['reason']>();
@@ -127,10 +124,9 @@ export class L3Engine implements StrategyContext {
   private ordersPlaced = 0;
 
   constructor(batches: Iterable<ColumnBatch>, s: L3Setup) {
+    super(s.product, s.params);
     this.cfg = s.config;
-    this.product = s.product;
     this.strat = s.strategy;
-    this.params = Object.freeze({ ...s.params });
     const l3 = s.config.execution.l3;
     this.book = new BookState(l3.levels);
     this.tickUnits = BigInt(s.product.tickSize);
@@ -164,6 +160,7 @@ export class L3Engine implements StrategyContext {
     for (let k = 0; k < m; k++) this.gridTs[k] = this.startNs + BigInt(k) * this.eqNs;
     this.cal = computeCalendar(gridSeries(this.gridTs, this.eqNs, s.product.symbol), s.product);
     this.risk = new RiskGuard(s.config.risk, this.account, this.cal.periodsPerYear);
+    this.risk.bindClock(this.gridTs);
   }
 
   // ---- StrategyContext ------------------------------------------------------------------------------------
@@ -185,24 +182,9 @@ export class L3Engine implements StrategyContext {
   get ind(): IndicatorFactory {
     return noBars('ind (indicators precompute whole bar series)');
   }
-  /** signed lots, as reported to the strategy (fills it has heard of) */
-  get position(): number {
+  /** signed lots, as reported to the strategy (fills it has heard of); entryPrice, equity, cash: EngineContext */
+  override get position(): number {
     return this.reportedQty;
-  }
-  get entryPrice(): number {
-    return this.pos.entryPrice();
-  }
-  get equity(): number {
-    return this.equityNow;
-  }
-  get cash(): number {
-    return this.account.cash;
-  }
-  get halted(): boolean {
-    return this.risk.halted;
-  }
-  get volScale(): number {
-    return this.risk.volScale;
   }
   get openOrders(): number {
     return this.working.size;
@@ -211,12 +193,6 @@ export class L3Engine implements StrategyContext {
     if (k < 0) throw new RangeError('tsNs: the future is not visible to a strategy');
     if (k > 0) throw new RangeError('tsNs(k > 0): L3 keeps only the current update time (ctx.book.ts / ctx.book.now)');
     return this.now;
-  }
-  buy(qty: number, opts?: OrderOptions): number {
-    return this.place(1, qty, opts);
-  }
-  sell(qty: number, opts?: OrderOptions): number {
-    return this.place(-1, qty, opts);
   }
   cancel(id: number): boolean {
     if (!this.working.delete(id)) return false;
@@ -250,13 +226,8 @@ export class L3Engine implements StrategyContext {
   cancelAll(): void {
     for (const id of [...this.working.keys()]) this.cancel(id);
   }
-  flatten(): number {
-    this.cancelAll();
-    if (this.reportedQty === 0) return 0;
-    return this.place(this.reportedQty > 0 ? -1 : 1, Math.abs(this.reportedQty));
-  }
 
-  private place(side: 1 | -1, qty: number, opts?: OrderOptions): number {
+  protected place(side: 1 | -1, qty: number, opts?: OrderOptions): number {
     checkQty(qty);
     const type = opts?.type ?? 'market';
     if (type !== 'market' && type !== 'limit' && type !== 'stop') throw new Error(`order type "${String(type)}"; allowed: market, limit, stop`);
@@ -403,6 +374,7 @@ export class L3Engine implements StrategyContext {
         riskFlattens: risk.flattens,
         killSwitch: risk.killed ? { reason: risk.killReason, ts: risk.killTs(gridTs) } : null,
         variationMargin: acct.variationMargin,
+        risk: risk.report(),
         finalEquity: this.equityNow,
         l3: { ...this.stats },
       },
@@ -510,9 +482,3 @@ function gridSeries(ts: BigInt64Array, eqNs: bigint, symbol: string): BarSeries 
   return { symbol, ts, barNs: Number(eqNs), open: z, high: z, low: z, close: z, volume: z };
 }
 
-function checkQty(q: number): void {
-  if (!Number.isInteger(q) || q <= 0) throw new RangeError(`order quantity must be a positive whole number of lots, got ${q}`);
-}
-function checkPrice(p: number): void {
-  if (!Number.isInteger(p)) throw new RangeError(`order price must be a whole number of ticks, got ${p}`);
-}

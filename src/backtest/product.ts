@@ -1,7 +1,7 @@
 // A product as the engine uses it: the validated YAML (src/config/product.ts) turned into fixed-point
 // numbers and model objects, once per backtest.
 import type { FeesConfig, ImpactConfig, ProductConfig } from '../config/product.js';
-import { hhmmToMinutes, toMicro } from '../config/units.js';
+import { hhmmssToSeconds, hhmmToMinutes, toMicro } from '../config/units.js';
 import { feeModelFor, type FeeModel } from './fees.js';
 import { marginModelFor, type MarginModel } from './margin.js';
 import { SqrtImpactSlippage, type SlippageModel } from './slippage.js';
@@ -16,9 +16,18 @@ export interface SessionSpec {
   /** bit w set = regular session on local weekday w (0 Sunday) */
   regularWeekdays: number;
   settlement: number | null;
+  /** how the settlement price is found; windows in seconds after local midnight [start, end) */
+  settlementPrice: SettlementPriceSpec;
   tradingDaysPerYear: number;
   /** length of the trading day in minutes (23 h for CME equity index, 24 h for crypto) */
   minutesPerDay: number;
+}
+
+export interface SettlementPriceSpec {
+  method: 'vwap' | 'close';
+  /** seconds after local midnight, [start, end) */
+  window: [number, number] | null;
+  barPrice: 'bridge' | 'typical' | 'close';
 }
 
 export interface ProductSpec {
@@ -61,6 +70,11 @@ export function resolveProduct(cfg: ProductConfig, feesOverride?: FeesConfig): P
       regularEnd: hhmmToMinutes(s.regularEnd),
       regularWeekdays: s.regularWeekdays.reduce((m, w) => m | (1 << w), 0),
       settlement: s.settlement === null ? null : hhmmToMinutes(s.settlement),
+      settlementPrice: {
+        method: s.settlementPrice.method,
+        window: s.settlementPrice.window ? [hhmmssToSeconds(s.settlementPrice.window.start), hhmmssToSeconds(s.settlementPrice.window.end)] : null,
+        barPrice: s.settlementPrice.barPrice,
+      },
       tradingDaysPerYear: s.tradingDaysPerYear,
       minutesPerDay,
     },

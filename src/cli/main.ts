@@ -1,4 +1,5 @@
-// The `contango` command line: one file per command under ./commands, registered here.
+// The `contango` command line: commands are declared under ./commands (cheap to load) and run their
+// implementation under ./actions, imported only when the command runs (docs/cli.md).
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 

@@ -33,6 +33,39 @@ export const riskSchema = z.strictObject({
       halfLifeBars: z.number().positive().default(390),
     })
     .default({ enabled: true, target: 0.15, minScale: 0.25, maxScale: 2, halfLifeBars: 390 }),
+  /**
+   * Leverage cap: Σ notional of all open positions / equity, checked at each fill that increases a position
+   * (the increase is cut to fit). Binance's per-symbol leverage setting lives in the product's margin brackets.
+   */
+  maxLeverage: z.number().positive().max(1000).nullable().default(10),
+  /**
+   * Margin-ratio levels (SPEC §7), ratio = maintenance margin of all positions / equity (Binance: MM / margin
+   * balance). healthy below `warning`, then warning, danger, critical; liquidation at 1 (equity <= maintenance).
+   */
+  marginRatio: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      warning: z.number().positive().lt(1).default(0.5),
+      danger: z.number().positive().lt(1).default(0.7),
+      critical: z.number().positive().lt(1).default(0.85),
+      /** an increase that would bring the ratio to this level or beyond is cut to fit; null = no cut */
+      blockAt: z.enum(['warning', 'danger', 'critical']).nullable().default('danger'),
+      /** a close at this level or beyond flattens at the next open; null = only at liquidation */
+      flattenAt: z.enum(['warning', 'danger', 'critical']).nullable().default('critical'),
+    })
+    .refine((m) => m.warning < m.danger && m.danger < m.critical, 'thresholds with warning < danger < critical < 1')
+    .default({ enabled: true, warning: 0.5, danger: 0.7, critical: 0.85, blockAt: 'danger', flattenAt: 'critical' }),
+  /**
+   * Funding exposure (perpetuals, SPEC §7): net funding paid over the trailing 24 hours / equity. While it is
+   * above `max24h`, no position may be increased (reducing is always allowed); `flatten` also closes the position.
+   */
+  fundingExposure: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      max24h: fraction.default(0.005),
+      flatten: z.boolean().default(false),
+    })
+    .default({ enabled: true, max24h: 0.005, flatten: false }),
   killSwitch: z
     .strictObject({
       enabled: z.boolean().default(true),
@@ -47,3 +80,7 @@ export const riskSchema = z.strictObject({
 });
 
 export type RiskConfig = z.infer<typeof riskSchema>;
+
+/** Margin-ratio levels in order of severity; a level holds from its threshold up to the next one's. */
+export const MARGIN_LEVELS = ['healthy', 'warning', 'danger', 'critical', 'liquidation'] as const;
+export type MarginLevel = (typeof MARGIN_LEVELS)[number];

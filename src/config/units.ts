@@ -22,6 +22,17 @@ export const hhmmSchema = z
   .string()
   .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a local time "HH:MM" (00:00 to 24:00)');
 
+/** A local wall-clock time with optional seconds, "HH:MM" or "HH:MM:SS" (24:00 / 24:00:00 allowed as end of day). */
+export const hhmmssSchema = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?|24:00(:00)?)$/, 'a local time "HH:MM" or "HH:MM:SS" (00:00 to 24:00)');
+
+/** "HH:MM" or "HH:MM:SS" to seconds after local midnight. */
+export function hhmmssToSeconds(s: string): number {
+  const [h, m, sec] = s.split(':').map(Number) as [number, number, number | undefined];
+  return h * 3600 + m * 60 + (sec ?? 0);
+}
+
 /** Convert a validated money value to integer micro-units, exactly. */
 export function toMicro(v: number | string): number {
   const m = new Decimal(v).mul(1e6);

@@ -9,7 +9,7 @@
 // (a fraction, e.g. 0.0001 = 1 bp, per funding interval).
 import { readFile } from 'node:fs/promises';
 import type * as ArrowNS from 'apache-arrow';
-import type { BarSeries } from '../backtest/api.js';
+import { firstNotIncreasing, type BarSeries } from '../backtest/api.js';
 import type { Column, ColumnBatch } from './batch.js';
 import { UNDEF_PRICE } from './batch.js';
 import { loadEntry, readManifest } from './cache/load.js';
@@ -32,6 +32,11 @@ export interface BarLoadOptions {
    * the cache does not take (the perpetual layout with mark_price/funding_rate) are read directly.
    */
   cache?: boolean | { cacheDir?: string };
+  /**
+   * Put the columns in SharedArrayBuffers: a walk-forward study hands them to its workers with every task, and a
+   * structured clone shares such memory instead of copying it (src/walkforward/shared-bars.ts).
+   */
+  shared?: boolean;
 }
 
 /** Raw columns of one instrument's bars before tick conversion. Prices are 1e-9 units or float quote. */
@@ -95,7 +100,14 @@ function rawBarsFromCacheBatch(file: string, batch: ReturnType<typeof loadEntry>
   const names = new Map<number, string>();
   const dict = batch.dictionaries?.['symbol'];
   const ids = batch.columns['instrument_id'];
-  if (dict && ids) for (let i = 0; i < batch.length; i++) if (!names.has(Number(ids[i]))) names.set(Number(ids[i]), dict.values[dict.codes[i]!]!);
+  if (dict && ids) {
+    let prev = -1;
+    for (let i = 0; i < batch.length; i++) {
+      const id = Number(ids[i]);
+      if (id !== prev && !names.has(id)) names.set(id, dict.values[dict.codes[i]!]!);
+      prev = id;
+    }
+  }
   return rawBarsFromBatches(file, [batch], symbol, (id) => names.get(id));
 }
 
@@ -109,21 +121,19 @@ export function toBarSeries(raw: RawBars, opts: BarLoadOptions): BarSeries {
   const rowOf = (i: number) => (raw.sourceRow ? raw.sourceRow[i]! : i);
   if (n === 0) throw new BarDataError(raw.file, undefined, undefined, `no bars${raw.symbol ? ` for symbol ${raw.symbol}` : ''}`);
   if (opts.tickUnits <= 0n) throw new Error(`tick size must be positive (got ${opts.tickUnits} price units)`);
-  for (let i = 1; i < n; i++) {
-    if (raw.ts[i]! <= raw.ts[i - 1]!) {
-      throw new BarDataError(raw.file, rowOf(i), 'ts_event', `timestamps must increase (${raw.ts[i]} after ${raw.ts[i - 1]})`);
-    }
-  }
-  const conv = (col: BigInt64Array | Float64Array, name: string) => toTicks(col, opts.tickUnits, raw.file, name, rowOf);
+  const bad = firstNotIncreasing(raw.ts);
+  if (bad > 0) throw new BarDataError(raw.file, rowOf(bad), 'ts_event', `timestamps must increase (${raw.ts[bad]} after ${raw.ts[bad - 1]})`);
+  const f64 = (): Float64Array => (opts.shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
+  const conv = (col: BigInt64Array | Float64Array, name: string) => toTicks(col, opts.tickUnits, raw.file, name, rowOf, f64());
   const barNs = opts.barNs ?? inferBarNs(raw.ts);
   const series: BarSeries = {
     symbol: raw.symbol,
-    ts: raw.ts,
+    ts: opts.shared ? sharedCopy(raw.ts) : raw.ts,
     open: conv(raw.prices.open, 'open'),
     high: conv(raw.prices.high, 'high'),
     low: conv(raw.prices.low, 'low'),
     close: conv(raw.prices.close, 'close'),
-    volume: raw.volume,
+    volume: opts.shared ? sharedCopy(raw.volume) : raw.volume,
     barNs,
   };
   for (let i = 0; i < n; i++) {
@@ -133,8 +143,41 @@ export function toBarSeries(raw: RawBars, opts: BarLoadOptions): BarSeries {
     }
   }
   if (raw.mark) series.mark = conv(raw.mark, 'mark_price');
-  if (raw.fundingRate) series.fundingRate = raw.fundingRate;
+  if (raw.fundingRate) series.fundingRate = opts.shared ? sharedCopy(raw.fundingRate) : raw.fundingRate;
   return series;
+}
+
+function sharedCopy<T extends BigInt64Array | Float64Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  (out as unknown as { set(x: T): void }).set(a);
+  return out;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The 32-bit halves of a 64-bit column (little-endian hosts; null elsewhere: callers read BigInts). */
+function halves(a: BigInt64Array | BigUint64Array): Int32Array | null {
+  return LITTLE_ENDIAN ? new Int32Array(a.buffer, a.byteOffset, a.length * 2) : null;
+}
+
+/** A numeric column as float64, 64-bit integers converted exactly below 2^53 (and rounded like Number() above). */
+function toFloat64(c: Column): Float64Array {
+  const n = c.length;
+  const out = new Float64Array(n);
+  if (c instanceof BigInt64Array || c instanceof BigUint64Array) {
+    const w = halves(c);
+    if (w === null) {
+      for (let i = 0; i < n; i++) out[i] = Number(c[i]!);
+    } else if (c instanceof BigUint64Array) {
+      for (let i = 0; i < n; i++) out[i] = (w[2 * i + 1]! >>> 0) * 4294967296 + (w[2 * i]! >>> 0);
+    } else {
+      for (let i = 0; i < n; i++) out[i] = w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0);
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = Number(c[i]!);
+  return out;
 }
 
 /** The most common spacing between consecutive bars (the bar length; gaps are sessions and halts). */
@@ -161,12 +204,27 @@ export function toTicks(
   file: string,
   column: string,
   rowOf: (i: number) => number = (i) => i,
+  out: Float64Array = new Float64Array(col.length),
 ): Float64Array {
   const n = col.length;
-  const out = new Float64Array(n);
   const tick = Number(tickUnits);
   if (col instanceof BigInt64Array) {
+    // Fast path without a BigInt per row: |v| < 2^52 (the high half in [-2^20, 2^20)) is exact as a double, and
+    // so are v / tick when the tick divides v and q · tick, which must give v back. Anything else (huge values,
+    // INT64_MAX for "undefined", a tick that doesn't fit a double exactly) takes the BigInt path below.
+    const w = tickUnits < 2n ** 52n ? halves(col) : null;
     for (let i = 0; i < n; i++) {
+      if (w !== null) {
+        const hi = w[2 * i + 1]!;
+        if (hi >= -1048576 && hi < 1048576) {
+          const x = hi * 4294967296 + (w[2 * i]! >>> 0);
+          const q = Math.round(x / tick);
+          if (q * tick === x) {
+            out[i] = q === 0 ? 0 : q; // no -0
+            continue;
+          }
+        }
+      }
       const v = col[i]!;
       if (v === UNDEF_PRICE) throw new BarDataError(file, rowOf(i), column, 'undefined price (INT64_MAX)');
       const q = v / tickUnits;
@@ -346,26 +404,53 @@ export function rawBarsFromBatches(file: string, batches: ColumnBatch[], symbol?
     if (!b.schema.startsWith('ohlcv')) throw new BarDataError(file, undefined, undefined, `expected OHLCV records, found schema ${b.schema}`);
     n += b.length;
   }
-  const ts = new BigInt64Array(n);
-  const prices = { open: new BigInt64Array(n), high: new BigInt64Array(n), low: new BigInt64Array(n), close: new BigInt64Array(n) };
-  const volume = new Float64Array(n);
+  const cols = batches.map((b) => (name: string): Column => {
+    const c = b.columns[name];
+    if (!c) throw new BarDataError(file, undefined, name, `missing field in ${b.schema} batch`);
+    return c;
+  });
+  // One batch (a cache entry, a small file): its 64-bit columns are used as they are (views, no copy).
+  const one = batches.length === 1 ? cols[0]! : null;
+  const i64 = (name: string): BigInt64Array => {
+    if (one) return asI64(one(name));
+    const out = new BigInt64Array(n);
+    let o = 0;
+    for (const col of cols) {
+      const c = asI64(col(name));
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  };
+  const ts = i64('ts_event');
+  const prices = { open: i64('open'), high: i64('high'), low: i64('low'), close: i64('close') };
+  let volume: Float64Array;
+  if (one) volume = toFloat64(one('volume'));
+  else {
+    volume = new Float64Array(n);
+    let o = 0;
+    for (const col of cols) {
+      const v = toFloat64(col('volume'));
+      volume.set(v, o);
+      o += v.length;
+    }
+  }
   const inst = new Uint32Array(n);
+  const seen = new Set<number>();
   let o = 0;
   for (const b of batches) {
-    const col = (name: string): Column => {
-      const c = b.columns[name];
-      if (!c) throw new BarDataError(file, undefined, name, `missing field in ${b.schema} batch`);
-      return c;
-    };
-    ts.set(asI64(col('ts_event')), o);
-    for (const k of ['open', 'high', 'low', 'close'] as const) prices[k].set(asI64(col(k)), o);
-    const vol = col('volume');
-    for (let i = 0; i < b.length; i++) volume[o + i] = Number(vol[i]!);
     const ids = b.columns['instrument_id'];
-    if (ids) for (let i = 0; i < b.length; i++) inst[o + i] = Number(ids[i]!);
+    if (ids) {
+      let prev = -1;
+      for (let i = 0; i < b.length; i++) {
+        const id = Number(ids[i]!);
+        inst[o + i] = id;
+        if (id !== prev) seen.add((prev = id));
+      }
+    } else if (b.length) seen.add(0);
     o += b.length;
   }
-  const distinct = [...new Set(inst)];
+  const distinct = [...seen];
   const nameOf = (id: number) => symbolOf?.(id) ?? String(id);
   let keep: number[] | undefined;
   let sym = symbol ?? (distinct.length === 1 ? nameOf(distinct[0]!) : '');

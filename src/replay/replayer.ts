@@ -4,7 +4,7 @@
 // at output points (every LAST record, or sampled times) to record MBP-shaped book rows.
 import type { ColumnBatch } from '../data/batch.js';
 import { Side } from '../core/types.js';
-import { ReplayKernel, STOP, mboColumns, type MboColumns, type StatName } from './kernel.js';
+import { DEFAULT_CHUNK_ROWS, ReplayKernel, STOP, mboColumns, type MboColumns, type StatName } from './kernel.js';
 import { instrumentFor, type ReplayInstrument } from './definitions.js';
 import { PreopenSchedule, type PreopenConfig } from './preopen.js';
 import { BookRecorder, type BookLevels } from './book-output.js';
@@ -36,11 +36,12 @@ export interface ReplayOptions {
   /** Rows per kernel chunk (the wasm input area). */
   chunkRows?: number;
   /**
-   * Engine order pool pre-size (it grows). Small is fast: the id map starts at twice this and only grows, and a
-   * map larger than the live book costs cache misses on every lookup (4096: 10 M rec/s; 262144: 3 M rec/s).
+   * Order store pre-size (it grows; default 4096). Small is fast: the id map starts at twice this and only
+   * grows, and a map much larger than the live book costs cache misses on every lookup.
    */
   maxOrders?: number;
-  /** false: run every record through the engine's command loop (reference path for tests). Default true. */
+  /** false: run every record through the engine's command loop (reference path for tests). Default true: the
+   * replay's own order store (assembly/replay/book.ts). */
   direct?: boolean;
   /** Engine build: 'release' (default) or 'debug' (assertions on; tests). */
   build?: 'release' | 'debug';
@@ -85,7 +86,7 @@ export class MboReplayer {
   private started = false;
 
   constructor(private readonly opts: ReplayOptions = {}) {
-    this.kernel = new ReplayKernel(opts.chunkRows ?? 1 << 16, opts.maxOrders ?? 4096, opts.direct ?? true, opts.build ?? 'release');
+    this.kernel = new ReplayKernel(opts.chunkRows ?? DEFAULT_CHUNK_ROWS, opts.maxOrders ?? 4096, opts.direct ?? true, opts.build ?? 'release');
     this.schedule = new PreopenSchedule(opts.preopen);
     const o = opts.output;
     if (o) {

@@ -7,7 +7,7 @@
 import type { ColumnBatch } from '../data/batch.js';
 import type { OrderVenue, VenueFill } from '../backtest/execution.js';
 import { Side } from '../core/types.js';
-import { ReplayKernel, STOP, mboColumns, type MboColumns } from './kernel.js';
+import { DEFAULT_CHUNK_ROWS, ReplayKernel, STOP, mboColumns, type MboColumns } from './kernel.js';
 import { instrumentFor, type ReplayInstrument } from './definitions.js';
 import { constantLatency, FifoLink, type LatencyModel } from './latency.js';
 import { OwnOrderQueues, type BookView, type OwnFill, type OwnOrder, type OwnSide, type OwnType } from './own-orders.js';
@@ -75,7 +75,7 @@ export class QueueVenue implements OrderVenue {
   private relEnd = -1;
 
   constructor(batches: Iterable<ColumnBatch>, private readonly opts: QueueVenueOptions = {}) {
-    this.kernel = new ReplayKernel(opts.chunkRows ?? 1 << 16);
+    this.kernel = new ReplayKernel(opts.chunkRows ?? DEFAULT_CHUNK_ROWS);
     this.entry = new FifoLink(opts.entryLatency ?? constantLatency(0));
     this.md = new FifoLink(opts.marketDataLatency ?? constantLatency(0));
     this.iter = batches[Symbol.iterator]();
@@ -387,7 +387,7 @@ export class QueueVenue implements OrderVenue {
       else if (a === A_CANCEL) this.queues.onCancel(c.order_id[g]!, c.size[g]!);
       else if (a === A_MODIFY) {
         const id = c.order_id[g]!;
-        this.queues.onModify(id, c.price[g]!, c.size[g]!, this.kernel.engine.orderState(id)?.leaves ?? 0);
+        this.queues.onModify(id, c.price[g]!, c.size[g]!, this.kernel.orderLeaves(id));
       } else if (a === A_CLEAR) this.queues.onClear(ins);
       this.i = this.kernel.run(this.i, this.i + 1, NO_STOP, NO_STOP, false);
       this.prevLast = (c.flags[g]! & 0x80) !== 0;

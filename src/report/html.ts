@@ -1,6 +1,7 @@
 // report.html: one self-contained file (inline CSS and SVG, no scripts, no network) that opens offline.
 import type { Metrics } from '../backtest/api.js';
 import { esc, downsample, heatMap, lineChart } from './svg.js';
+import { paramSurface, type ParamSurface } from './param-map.js';
 import { METRIC_ROWS, money, num, paramText, pct } from './format.js';
 
 export interface ReportFold {
@@ -21,6 +22,8 @@ export interface ReportInput {
   subtitle: string;
   metrics: Metrics;
   objectiveName?: string;
+  /** whether the objective is maximized (default) or minimized: picks the best cell and the colours */
+  objectiveDirection?: 'max' | 'min';
   /** stitched (or single-run) equity in micro-units, ts in ms */
   equity: { x: number[]; y: number[] };
   drawdown: { x: number[]; y: number[] };
@@ -79,26 +82,23 @@ export function renderReport(r: ReportInput): string {
     out.push('</table></div>');
   }
   if (r.grid && r.folds && r.grid.params.length > 1) {
-    const names = Object.keys(r.grid.params[0] ?? {});
-    out.push(`<h2>Parameter heat map (in-sample ${esc(r.objectiveName ?? 'objective')})</h2>`);
-    if (names.length >= 2) {
-      // two parameters on the axes, the mean over folds (best over any other parameters) in the cells
-      const [a, b] = names as [string, string];
-      const av = [...new Set(r.grid.params.map((p) => p[a]!))].sort((x, y) => x - y);
-      const bv = [...new Set(r.grid.params.map((p) => p[b]!))].sort((x, y) => x - y);
-      const cells: (number | undefined)[][] = bv.map(() => av.map(() => undefined));
-      r.grid.params.forEach((p, j) => {
-        const vals = r.grid!.values.map((row) => row[j]).filter((v): v is number => v !== undefined);
-        if (!vals.length) return;
-        const mean = vals.reduce((s, v) => s + v, 0) / vals.length;
-        const i = bv.indexOf(p[b]!), k = av.indexOf(p[a]!);
-        const cur = cells[i]![k];
-        if (cur === undefined || mean > cur) cells[i]![k] = mean;
-      });
-      out.push(`<div class="scroll">${heatMap(bv.map((v) => `${b}=${v}`), av.map((v) => `${a}=${v}`), cells, `mean over folds, ${a} × ${b}${names.length > 2 ? ' (best over the other parameters)' : ''}`, (v) => num(v))}</div>`);
-    }
+    const objective = r.objectiveName ?? 'objective';
+    const better = r.objectiveDirection ?? 'max';
+    out.push(`<h2>Parameter heat map (in-sample ${esc(objective)}, ${better === 'max' ? 'higher' : 'lower'} is better)</h2>`);
+    const surface = paramSurface(r.grid.params, r.grid.values, better);
+    if (surface) out.push(`<div class="scroll">${surfaceMap(surface, objective, better)}</div>`);
     const hl = r.folds.filter((f) => f.paramIndex !== undefined).map((f) => [f.index, f.paramIndex!] as [number, number]);
-    out.push(`<div class="scroll">${heatMap(r.folds.map((f) => `fold ${f.index}`), r.grid.params.map((_, j) => `#${j}`), r.grid.values, 'fold × parameter set (outlined: chosen)', (v) => num(v), hl)}</div>`);
+    out.push(
+      `<div class="scroll">${heatMap({
+        rows: r.folds.map((f) => `fold ${f.index}`),
+        cols: r.grid.params.map((_, j) => `#${j}`),
+        values: r.grid.values,
+        title: 'fold × parameter set (outlined: chosen)',
+        fmt: (v) => num(v),
+        highlight: hl,
+        better,
+      })}</div>`,
+    );
     out.push('<table><tr><th>#</th><th>parameters</th></tr>');
     r.grid.params.forEach((p, j) => out.push(`<tr><td>${j}</td><td style="text-align:left">${esc(paramText(p))}</td></tr>`));
     out.push('</table>');
@@ -112,4 +112,18 @@ export function renderReport(r: ReportInput): string {
   for (const [k, v] of Object.entries(r.run)) out.push(`<tr><td>${esc(k)}</td><td style="text-align:left">${esc(v)}</td></tr>`);
   out.push('</table></body></html>\n');
   return out.join('\n');
+}
+
+/** The mean over folds on the two most varied parameters (a 1-D strip when only one varies). */
+function surfaceMap(s: ParamSurface, objective: string, better: 'max' | 'min'): string {
+  const axes = s.y ? `${s.x.name} × ${s.y.name}` : s.x.name;
+  const rest = s.collapsed.length ? ` (${better === 'max' ? 'highest' : 'lowest'} over ${s.collapsed.join(', ')})` : '';
+  return heatMap({
+    rows: s.y ? s.y.values.map((v) => `${s.y!.name}=${v}`) : [objective],
+    cols: s.x.values.map((v) => `${s.x.name}=${v}`),
+    values: s.cells,
+    title: `mean over folds, ${axes}${rest}`,
+    fmt: (v) => num(v),
+    better,
+  });
 }

@@ -9,6 +9,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import type { Metrics, Trade } from '../backtest/api.js';
+import { drawdownSeries } from '../backtest/metrics.js';
+import { msReader } from '../backtest/calendar.js';
 import { isoFromNs } from '../walkforward/duration.js';
 import type { StudyOutcome } from '../walkforward/runner.js';
 import { renderReport, type ReportFold } from './html.js';
@@ -63,17 +65,11 @@ export function equityTable(ts: BigInt64Array, equity: Float64Array, drawdown: F
   });
 }
 
-export function drawdownOf(equity: Float64Array): Float64Array {
-  const dd = new Float64Array(equity.length);
-  let peak = -Infinity;
-  for (let i = 0; i < equity.length; i++) {
-    peak = Math.max(peak, equity[i]!);
-    dd[i] = peak > 0 ? equity[i]! / peak - 1 : 0;
-  }
-  return dd;
-}
-
-const msOf = (ts: BigInt64Array) => Array.from(ts, (t) => Number(t / 1_000_000n));
+/** ns timestamps → ms for the charts, without a BigInt division per point */
+const msOf = (ts: BigInt64Array) => {
+  const at = msReader(ts);
+  return Array.from({ length: ts.length }, (_, i) => at(i));
+};
 
 export interface StudyWriteInput {
   outDir: string;
@@ -149,8 +145,8 @@ export function writeStudyResults(w: StudyWriteInput): string[] {
       subtitle: `${outcome.folds.length} folds × ${outcome.params.length} parameter sets · objective ${w.objective.direction} ${w.objective.metric} · config ${w.hash}`,
       metrics: s.metrics,
       objectiveName: w.objective.metric,
-      equity: { x: msOf(s.ts), y: Array.from(s.equity) },
-      drawdown: { x: msOf(s.ts), y: Array.from(s.drawdown) },
+      objectiveDirection: w.objective.direction === 'min' ? 'min' : 'max',
+      ...((x) => ({ equity: { x, y: Array.from(s.equity) }, drawdown: { x, y: Array.from(s.drawdown) } }))(msOf(s.ts)),
       foldStarts: outcome.folds.map((f) => Number(f.fold.testStart / 1_000_000n)),
       folds: reportFolds,
       grid: { params: outcome.params, values: outcome.folds.map((f) => f.inSample.map((m) => (m ? (m[key] as number) : undefined))) },
@@ -174,7 +170,7 @@ export interface BacktestWriteInput {
 }
 
 export function writeBacktestResults(w: BacktestWriteInput): string[] {
-  const dd = drawdownOf(w.equity.equity);
+  const dd = drawdownSeries(w.equity.equity);
   writeFileSync(path.join(w.outDir, 'metrics.json'), stableJson({ backtest: w.name, configHash: w.hash, metrics: w.metrics }));
   writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(w.trades.map((t) => ({ ...t, fold: 0 })), w.tickSize));
   writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(w.equity.ts, w.equity.equity, dd));
@@ -184,8 +180,7 @@ export function writeBacktestResults(w: BacktestWriteInput): string[] {
       title: `Backtest: ${w.name}`,
       subtitle: `config ${w.hash}`,
       metrics: w.metrics,
-      equity: { x: msOf(w.equity.ts), y: Array.from(w.equity.equity) },
-      drawdown: { x: msOf(w.equity.ts), y: Array.from(dd) },
+      ...((x) => ({ equity: { x, y: Array.from(w.equity.equity) }, drawdown: { x, y: Array.from(dd) } }))(msOf(w.equity.ts)),
       run: Object.fromEntries(Object.entries(w.run).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
     }),
   );

@@ -89,8 +89,21 @@ function heatColor(t: number | undefined): string {
   return a >= 0 ? `rgb(${mix(26)},${mix(152)},${mix(80)})` : `rgb(${mix(215)},${mix(48)},${mix(39)})`;
 }
 
+export interface HeatMapOptions {
+  rows: string[];
+  cols: string[];
+  /** [row][column]; undefined cells are grey */
+  values: (number | undefined)[][];
+  title: string;
+  fmt: (v: number) => string;
+  /** [row, column] cells to outline */
+  highlight?: [number, number][];
+  /** which way is good: green for high values (max, the default) or for low ones (min) */
+  better?: 'max' | 'min';
+}
+
 /** A heat map: rows × columns of values, coloured around zero, each cell labelled. */
-export function heatMap(rows: string[], cols: string[], values: (number | undefined)[][], title: string, fmt: (v: number) => string, highlight?: [number, number][]): string {
+export function heatMap({ rows, cols, values, title, fmt, highlight, better = 'max' }: HeatMapOptions): string {
   const cw = Math.max(38, Math.min(80, Math.floor(880 / Math.max(1, cols.length)))), ch = 22, L = 110, T = 40;
   const W = L + cw * cols.length + 10, H = T + ch * rows.length + 10;
   const finite = values.flat().filter((v): v is number => v !== undefined && Number.isFinite(v));
@@ -103,7 +116,7 @@ export function heatMap(rows: string[], cols: string[], values: (number | undefi
     cols.forEach((_, j) => {
       const v = values[i]?.[j];
       const x = L + j * cw, y = T + i * ch;
-      parts.push(`<rect x="${x}" y="${y}" width="${cw - 1}" height="${ch - 1}" fill="${heatColor(v === undefined ? undefined : v / scale)}"${hl.has(`${i},${j}`) ? ' stroke="#000" stroke-width="2"' : ''}><title>${esc(r)} / ${esc(cols[j]!)}: ${v === undefined ? 'n/a' : esc(fmt(v))}</title></rect>`);
+      parts.push(`<rect x="${x}" y="${y}" width="${cw - 1}" height="${ch - 1}" fill="${heatColor(v === undefined ? undefined : ((better === 'min' ? -v : v) / scale))}"${hl.has(`${i},${j}`) ? ' stroke="#000" stroke-width="2"' : ''}><title>${esc(r)} / ${esc(cols[j]!)}: ${v === undefined ? 'n/a' : esc(fmt(v))}</title></rect>`);
       if (cw >= 44 && v !== undefined) parts.push(`<text x="${x + cw / 2}" y="${y + 15}" text-anchor="middle" class="c">${esc(fmt(v))}</text>`);
     });
   });

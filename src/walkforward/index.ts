@@ -58,7 +58,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const outDir = cfg.out;
   log.info(`study ${cfg.name} (config ${study.hash}) → ${outDir}; ${workers} worker(s)`);
   const tLoad = performance.now();
-  const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol };
+  const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol, shared: true };
   const dataFile = dataFileOf(cfg);
   // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
   const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
@@ -123,33 +123,42 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
       progress ??= createProgress({ label: cfg.name, total: p.total, mode: o.progress, base: p.done });
       progress.update(p.done, `${p.resumed ? `resumed ${p.resumed} ` : ''}${p.retried ? `retried ${p.retried} ` : ''}${p.failed ? `failed ${p.failed}` : ''}`.trim());
     },
-  }).finally(async () => {
+  }).catch(async (e: unknown) => {
     progress?.stop();
     await ownPool?.close();
+    throw e;
   });
-  const run = {
-    study: cfg.name,
-    config: o.config,
-    configHash: study.hash,
-    overrides: o.sets ?? [],
-    data: [dataFileInfo(dataFile)],
-    ...dataRows,
-    workers,
-    cores: os.availableParallelism(),
-    node: process.version,
-    tasks: outcome.stats,
-    durationsMs: { loadData: Math.round(loadMs), study: Math.round(outcome.stats.wallMs), total: Math.round(performance.now() - t0) },
-    finished: new Date().toISOString(),
-  };
-  const files = writeStudyResults({
-    outDir,
-    name: cfg.name,
-    hash: study.hash,
-    objective: cfg.objective,
-    tickSize: Number(study.tickUnits),
-    outcome,
-    run,
-  });
+  progress?.stop();
+  // the threads end while the results are written (terminating them is not the main thread's work)
+  const closing = ownPool?.close();
+  let files: string[];
+  try {
+    const run = {
+      study: cfg.name,
+      config: o.config,
+      configHash: study.hash,
+      overrides: o.sets ?? [],
+      data: [dataFileInfo(dataFile)],
+      ...dataRows,
+      workers,
+      cores: os.availableParallelism(),
+      node: process.version,
+      tasks: outcome.stats,
+      durationsMs: { loadData: Math.round(loadMs), study: Math.round(outcome.stats.wallMs), total: Math.round(performance.now() - t0) },
+      finished: new Date().toISOString(),
+    };
+    files = writeStudyResults({
+      outDir,
+      name: cfg.name,
+      hash: study.hash,
+      objective: cfg.objective,
+      tickSize: Number(study.tickUnits),
+      outcome,
+      run,
+    });
+  } finally {
+    await closing;
+  }
   log.info(
     `${outcome.stats.tasks} tasks (${outcome.stats.executed} run, ${outcome.stats.resumed} resumed, ${outcome.stats.retried} retried, ${outcome.stats.failed} failed) in ${(outcome.stats.wallMs / 1000).toFixed(1)} s; results in ${outDir}/ (${files.join(', ')})`,
   );

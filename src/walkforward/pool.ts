@@ -2,8 +2,9 @@
 // one task per backtest, workers kept alive for the whole study so each loads its data once.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { log } from '../util/log.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** Default pool size: leave one core to the main thread (scheduling, result writing). */
@@ -18,14 +19,11 @@ export function resolveWorkers(setting: 'auto' | number | undefined): number {
 }
 
 /**
- * The compiled worker, dist/workers/backtest.worker.js. From dist/src/walkforward/ it is two levels up;
- * when this module runs from the TypeScript sources (tests), it is looked up under dist/ in the repo.
+ * A compiled worker file under dist/workers/. From dist/src/walkforward/ it is two levels up; when this module runs
+ * from the TypeScript sources (tests), it is looked up under dist/ in the repo.
  */
-export function workerFile(): string {
-  const candidates = [
-    new URL('../../workers/backtest.worker.js', import.meta.url),
-    new URL('../../dist/workers/backtest.worker.js', import.meta.url),
-  ];
+function compiled(name: string): string {
+  const candidates = [new URL(`../../workers/${name}`, import.meta.url), new URL(`../../dist/workers/${name}`, import.meta.url)];
   for (const u of candidates) {
     const p = fileURLToPath(u);
     if (existsSync(p)) return p;
@@ -33,30 +31,103 @@ export function workerFile(): string {
   throw new Error(`the backtest worker is not built: run \`npm run build:ts\` (looked for ${candidates.map((u) => fileURLToPath(u)).join(' and ')})`);
 }
 
+/** The compiled backtest worker, dist/workers/backtest.worker.js. */
+export function workerFile(): string {
+  return compiled('backtest.worker.js');
+}
+
+/**
+ * The pool's threads, kept for the whole study. Piscina loads workers/pool-entry (built-ins only, it always
+ * loads), which imports the worker module with the first task: a worker file that fails to load fails tasks
+ * (retried once, then reported by the study) instead of the pool's start-up.
+ *
+ * Anything Piscina still reports through its 'error' event (an exception thrown in a worker between tasks, a
+ * thread that died while starting) is logged rather than left to crash the process; when no thread is left to
+ * run the queue, the pool starts afresh once, failing the tasks it held (the study retries them); a second time,
+ * every pending and later task fails at once with the error, so a study ends and reports instead of hanging.
+ */
 export class BacktestPool {
-  readonly pool: Piscina<WorkerRequest, WorkerResponse>;
+  private piscina: Piscina<WorkerRequest, WorkerResponse>;
+  private readonly pending = new Set<(e: Error) => void>();
+  private restarts = 0;
+  private broken: Error | null = null;
+  private closed = false;
 
   /**
    * `runner`: the module the tasks will use (default: the engine). Workers start importing it as soon as
    * they start, so the import overlaps the main thread's data loading instead of delaying the first task.
+   * `filename`: the worker module (default workerFile()).
    */
-  constructor(readonly size: number, opts: { runner?: string; filename?: string } = {}) {
-    this.pool = new Piscina({
-      filename: opts.filename ?? workerFile(),
-      workerData: { prefetchRunner: opts.runner ?? null },
-      minThreads: size,
-      maxThreads: size,
+  constructor(
+    readonly size: number,
+    private readonly opts: { runner?: string; filename?: string } = {},
+  ) {
+    this.piscina = this.start();
+  }
+
+  private start(): Piscina<WorkerRequest, WorkerResponse> {
+    const workerModule = pathToFileURL(this.opts.filename ?? workerFile()).href;
+    const p = new Piscina<WorkerRequest, WorkerResponse>({
+      filename: compiled('pool-entry.js'),
+      workerData: { workerFile: workerModule, prefetchRunner: this.opts.runner ?? null },
+      minThreads: this.size,
+      maxThreads: this.size,
       // keep workers (and the data they loaded) for the whole study
       idleTimeout: 60_000,
+      // No Atomics.wait between tasks: an idle thread keeps its event loop running, so the imports it starts at
+      // start-up (worker module, engine) proceed while the main thread loads the data. Costs a few µs a task.
+      atomics: 'disabled',
       // no queue limit: the scheduler only keeps a few tasks per worker in flight anyway
+    });
+    p.on('error', (e: unknown) => this.onPoolError(p, e instanceof Error ? e : new Error(String(e))));
+    return p;
+  }
+
+  private onPoolError(p: Piscina<WorkerRequest, WorkerResponse>, e: Error): void {
+    if (p !== this.piscina || this.closed) return;
+    log.warn(`backtest pool: ${e.message}`);
+    // A thread that fails outside a task is replaced by Piscina, unless it failed while starting: then it starts
+    // no more, and with none left the queue would wait forever.
+    setImmediate(() => {
+      if (p !== this.piscina || this.closed || p.threads.length > 0) return;
+      const err = new Error(`worker pool failed: ${e.message}`);
+      for (const reject of [...this.pending]) reject(err);
+      void p.destroy().catch(() => undefined);
+      if (this.restarts++ === 0) this.piscina = this.start();
+      else this.broken = err;
     });
   }
 
+  /** Threads running now (diagnostics, tests). */
+  get threads(): number {
+    return this.piscina.threads.length;
+  }
+
   run(req: WorkerRequest, signal?: AbortSignal): Promise<WorkerResponse> {
-    return this.pool.run(req, { signal });
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise<WorkerResponse>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: Error) => {
+        if (settled) return;
+        settled = true;
+        this.pending.delete(fail);
+        reject(e);
+      };
+      this.pending.add(fail);
+      this.piscina.run(req, { signal }).then(
+        (r) => {
+          if (settled) return;
+          settled = true;
+          this.pending.delete(fail);
+          resolve(r);
+        },
+        (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
+      );
+    });
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    this.closed = true;
+    await this.piscina.destroy();
   }
 }

@@ -103,6 +103,8 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);
   const oosResults: (TaskRecord | undefined)[] = new Array(folds.length);
+  // out-of-sample equity of this run's tasks, kept as received (written to oos/ for a resume, never read back)
+  const oosEquity: ({ ts: BigInt64Array; equity: Float64Array } | undefined)[] = new Array(folds.length);
   const failures: TaskRecord[] = [];
   const total = folds.length * (sets.length + 1);
   const progress: StudyProgress = { done: 0, total, resumed: 0, failed: 0, retried: 0 };
@@ -203,6 +205,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     const rec: TaskRecord = { id: p.id, fold: p.fold, phase: p.phase, paramIndex: p.paramIndex, params: p.params, status: 'ok', metrics: res.metrics, attempts: p.attempt, runMs: Math.round(res.runMs) };
     if (p.phase === 'oos' && res.equity) {
       rec.equityFile = journal.writeEquity(p.fold, res.equity.ts, res.equity.equity);
+      oosEquity[p.fold] = res.equity;
       rec.trades = (res.trades ?? []).map(toJsonTrade);
     }
     journal.append(rec);
@@ -246,7 +249,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     const oos = oosResults[k];
     if (oos?.status === 'ok' && oos.metrics && oos.equityFile) {
       o.oos = { metrics: oos.metrics, equityFile: oos.equityFile };
-      const eq = journal.readEquity(oos.equityFile);
+      const eq = oosEquity[k] ?? journal.readEquity(oos.equityFile);
       oosFolds.push({ fold: k, ts: eq.ts, equity: eq.equity, initial: initialCapitalOf(eq.equity, oos.metrics), metrics: oos.metrics, trades: (oos.trades ?? []).map(fromJsonTrade) });
     } else if (oos?.status === 'failed') o.note = `out-of-sample backtest failed twice: ${oos.error}`;
     outcomes.push(o);

@@ -6,6 +6,7 @@
 import type { BarSeries } from '../backtest/api.js';
 
 function shared<T extends Float64Array | BigInt64Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a; // loaded straight into shared memory (BarLoadOptions.shared)
   const C = a.constructor as new (b: SharedArrayBuffer) => T;
   const out = new C(new SharedArrayBuffer(a.byteLength));
   (out as unknown as { set(x: T): void }).set(a);

@@ -23,7 +23,9 @@ describe('daily variation margin (CME)', () => {
     ];
     const b = barsAt(times, [flat(19200), flat(19200), [19200, 19220, 19200, 19220], [19220, 19220, 19180, 19180], flat(19190)]);
     const log = newLog();
-    const r = runBacktestWith(script({ 0: (c) => c.buy(1), 3: (c) => c.sell(1) }, log), task(config(ES), 'script'), b);
+    // settlement at the close of the settlement bar (the VWAP window is tested in settlement.test.ts)
+    const atClose = product('es', { session: { ...ES.session, settlementPrice: { method: 'close', barPrice: 'bridge' } } });
+    const r = runBacktestWith(script({ 0: (c) => c.buy(1), 3: (c) => c.sell(1) }, log), task(config(atClose), 'script'), b);
     const c0 = 1_000_000 * USD;
     expect(log.cash).toEqual([c0, c0 - FEE, c0 - FEE + 250 * USD, c0 - FEE + 250 * USD - 500 * USD, c0 - 2 * FEE - 125 * USD]);
     expect(r.stats!.variationMargin).toBe(-250 * USD);

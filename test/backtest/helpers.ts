@@ -23,6 +23,9 @@ export const NO_RISK = {
   weeklyLossLimit: null,
   volatilityTarget: { enabled: false },
   killSwitch: { enabled: false },
+  maxLeverage: null,
+  marginRatio: { enabled: false },
+  fundingExposure: { enabled: false },
 } as const;
 
 export function config(p: ProductConfig, over: Partial<BacktestConfigInput> = {}): BacktestConfigInput {

@@ -28,9 +28,9 @@ describe('direct path = command path', () => {
   it.skipIf(!existsSync(ES))('real ESH4 day: same book hash, invariants hold, same counters', async () => {
     const batch = concatBatches((await readDbnAll(ES)).batches);
     const { d, c } = both([batch]);
-    expect(d.kernel.engine.bookHash()).toBe(c.kernel.engine.bookHash());
-    expect(d.kernel.engine.validateInternalState()).toBe(0);
-    expect(c.kernel.engine.validateInternalState()).toBe(0);
+    expect(d.kernel.bookHash()).toBe(c.kernel.bookHash());
+    expect(d.kernel.validate()).toBe(0);
+    expect(c.kernel.validate()).toBe(0);
     expect(d.kernel.stats(17077)).toEqual(c.kernel.stats(17077));
   });
 
@@ -40,15 +40,15 @@ describe('direct path = command path', () => {
     d.feedBatch(batch);
     const r = new MboReplayer();
     r.feedBatch(batch);
-    expect(d.kernel.engine.validateInternalState()).toBe(0);
-    expect(d.kernel.engine.bookHash()).toBe(r.kernel.engine.bookHash());
+    expect(d.kernel.validate()).toBe(0);
+    expect(d.kernel.bookHash()).toBe(r.kernel.bookHash());
   });
 
   it('synthetic day (200k records): same book hash and counters, nothing anomalous', () => {
     const batches = [...mboDayBatches({ records: 200_000, seed: 5 })];
     const { d, c } = both(batches, { preopen: { open: '23:00' } });
-    expect(d.kernel.engine.bookHash()).toBe(c.kernel.engine.bookHash());
-    expect(d.kernel.engine.validateInternalState()).toBe(0);
+    expect(d.kernel.bookHash()).toBe(c.kernel.bookHash());
+    expect(d.kernel.validate()).toBe(0);
     const s = d.summary();
     expect(s.totals).toEqual({ unknownIds: 0, negativeSizes: 0, crossedOutsidePreopen: 0, crossedInPreopen: 0 });
     expect(d.kernel.stats(17077)).toEqual(c.kernel.stats(17077));
@@ -69,7 +69,7 @@ describe('direct path = command path', () => {
     const { d, c } = both([mbo(recs)], { tick: TICK });
     const sd = d.kernel.stats(INS)!;
     expect(sd).toEqual(c.kernel.stats(INS));
-    expect(d.kernel.engine.bookHash()).toBe(c.kernel.engine.bookHash());
+    expect(d.kernel.bookHash()).toBe(c.kernel.bookHash());
     expect([sd.duplicateAdd, sd.zeroSize, sd.unknownCancel, sd.negativeSize, sd.unknownModify, sd.sideChange, sd.badSide, sd.unknownAction])
       .toEqual([1n, 1n, 1n, 1n, 1n, 1n, 1n, 1n]);
     expect(d.kernel.depth(INS, Side.Buy, 5).map((l) => [l.price, l.visibleQty])).toEqual([[Number(99n * TICK), 2]]);

@@ -206,7 +206,7 @@ describe('no market impact', () => {
     a.send({ id: 2, side: -1, qty: 5, type: 'limit', price: px(P) }, 200n); // marketable sell
     a.advanceOwn(1000n);
     b.advanceOwn(1000n);
-    expect(a.kernel.engine.bookHash()).toBe(b.kernel.engine.bookHash());
+    expect(a.kernel.bookHash()).toBe(b.kernel.bookHash());
     expect(a.kernel.depth(1, Side.Buy, 5)).toEqual(b.kernel.depth(1, Side.Buy, 5));
     expect(a.kernel.depth(1, Side.Sell, 5)).toEqual(b.kernel.depth(1, Side.Sell, 5));
   });

@@ -17,6 +17,7 @@ const cases: [string, Record<string, number>, 'es' | 'btc'][] = [
   ['breakout', { entryBars: 30, exitBars: 15 }, 'es'],
   ['funding-carry', { window: 30, entry: 10_000, exit: 2_000, qty: 1000 }, 'btc'],
   ['ma-cross', { fast: 5, slow: 20 }, 'es'],
+  ['volatility-regime', { volWindow: 20, baseWindow: 200, lowRatio: 0.9, highRatio: 1.1, extremeRatio: 3, trendBars: 30, threshold: 0, entryZ: 1.5, exitZ: 0.3 }, 'es'],
 ];
 
 function prefix(b: BarSeries, n: number): BarSeries {

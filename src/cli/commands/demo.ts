@@ -1,13 +1,19 @@
 // `contango demo` (what `npm start` runs): a walk-forward study on the bundled ES sample data with the
 // example config, finishing in well under a minute on a 2-core machine. Paths resolve from the package,
 // so it works from any directory; results go to ./results/demo unless --out says otherwise.
-import { existsSync } from 'node:fs';
+// The study itself is `contango walk-forward`'s (src/cli/actions/study.ts), loaded when the command runs.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runStudyCommand } from '../../walkforward/index.js';
-import { StudyInterrupted } from '../../walkforward/runner.js';
-import { applyQuiet, interruptSignal, parseWorkers } from './study-options.js';
+import { addWorkersOption } from './study-options.js';
+
+interface DemoOptions {
+  workers?: number | 'auto';
+  config: string;
+  out: string;
+  quiet?: boolean;
+}
 
 /** The package root: dist/src/cli/commands/ is four levels below it (src/cli/commands/ three, in tests). */
 export function packageRoot(): string {
@@ -19,49 +25,38 @@ export function packageRoot(): string {
   throw new Error('cannot find the contango package root');
 }
 
+async function runDemo(o: DemoOptions): Promise<void> {
+  const root = packageRoot();
+  const config = path.isAbsolute(o.config) || existsSync(o.config) ? o.config : path.join(root, o.config);
+  // the example configs name their data relative to the package: point data.bars there when run elsewhere
+  const { parse } = await import('yaml');
+  const raw = parse(readFileSync(config, 'utf8')) as { data?: { bars?: string } };
+  const bars = raw.data?.bars ?? '';
+  const sets = bars && !path.isAbsolute(bars) && !existsSync(bars) ? [`data.bars=${JSON.stringify(path.join(root, bars))}`] : [];
+  const { runStudyCli } = await import('../actions/study.js');
+  const r = await runStudyCli({
+    config,
+    sets,
+    workers: o.workers,
+    out: o.out,
+    fresh: true, // a demo always starts over
+    quiet: o.quiet,
+    productsDir: path.join(root, 'configs', 'products'),
+  });
+  if (r) process.stdout.write(`\nreport: ${path.join(r.outDir, 'report.html')}\n`);
+}
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('demo')
+    .summary('what `npm start` runs: a walk-forward study on the bundled sample data')
     .description(
       'Walk-forward demo on the bundled sample data (configs/es-study.yaml over data/es-ohlcv-1m.parquet): ' +
         'folds, a parameter grid on a worker pool, the summary table, and results with report.html.',
-    )
-    .option('-w, --workers <n>', 'worker threads: an integer or "auto" (available cores − 1, at least 1)', parseWorkers)
+    );
+  addWorkersOption(cmd)
     .option('--config <file>', 'another example config', 'configs/es-study.yaml')
     .option('--out <dir>', 'results directory', path.join('results', 'demo'))
     .option('-q, --quiet', 'no progress output, warnings only')
-    .action(async (o: { workers?: number | 'auto'; config: string; out: string; quiet?: boolean }) => {
-      applyQuiet(o.quiet);
-      const root = packageRoot();
-      const config = path.isAbsolute(o.config) || existsSync(o.config) ? o.config : path.join(root, o.config);
-      const sig = interruptSignal();
-      try {
-        const { parse } = await import('yaml');
-        const { readFileSync } = await import('node:fs');
-        const raw = parse(readFileSync(config, 'utf8')) as { data?: { bars?: string } };
-        const bars = raw.data?.bars ?? '';
-        const sets = bars && !path.isAbsolute(bars) && !existsSync(bars) ? [`data.bars=${JSON.stringify(path.join(root, bars))}`] : [];
-        const r = await runStudyCommand({
-          config,
-          sets,
-          workers: o.workers,
-          out: o.out,
-          fresh: true, // a demo always starts over
-          signal: sig.signal,
-          productsDir: path.join(root, 'configs', 'products'),
-          progress: o.quiet ? 'silent' : undefined,
-          print: true,
-        });
-        process.stdout.write(`\nreport: ${path.join(r.outDir, 'report.html')}\n`);
-      } catch (e) {
-        if (e instanceof StudyInterrupted) {
-          process.stderr.write(`contango: ${e.message}\n`);
-          process.exitCode = 130;
-          return;
-        }
-        throw e;
-      } finally {
-        sig.dispose();
-      }
-    });
+    .action(runDemo);
 }

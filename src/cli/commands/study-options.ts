@@ -1,4 +1,5 @@
-// Options shared by `backtest`, `walk-forward` and `demo`.
+// Options shared by `backtest`, `walk-forward` and `demo`. Loaded at start-up by every `contango` run, so it
+// imports nothing heavy (the logger only).
 import type { Command } from 'commander';
 import { setLogLevel } from '../../util/log.js';
 
@@ -16,6 +17,10 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--set <key=value>', 'override a config key (dotted path, YAML value), e.g. --set folds.train=60d; repeatable', collect, [])
     .option('--out <dir>', 'results directory (overrides the config key `out`)')
     .option('-q, --quiet', 'no progress output, warnings only');
+}
+
+export function addWorkersOption(cmd: Command): Command {
+  return cmd.option('-w, --workers <n>', 'worker threads: an integer or "auto" (available cores − 1, at least 1)', parseWorkers);
 }
 
 export function applyQuiet(quiet: boolean | undefined): void {

@@ -1,10 +1,9 @@
 // `contango walk-forward --config configs/<name>.yaml`: a walk-forward parameter study over the pool.
+// Declaration only: the study runs through src/cli/actions/study.ts, loaded when the command runs.
 import type { Command } from 'commander';
-import { StudyInterrupted } from '../../walkforward/runner.js';
-import { runStudyCommand } from '../../walkforward/index.js';
-import { addCommonOptions, applyQuiet, interruptSignal, parseWorkers } from './study-options.js';
+import { addCommonOptions, addWorkersOption } from './study-options.js';
 
-interface Opts {
+export interface WalkForwardOptions {
   config: string;
   set: string[];
   out?: string;
@@ -16,42 +15,17 @@ interface Opts {
 export function register(program: Command): void {
   const cmd = program
     .command('walk-forward')
+    .summary('a walk-forward study over a worker pool; resumes when interrupted')
     .description(
       'Run a walk-forward study: per fold, search the parameter grid (or a seeded random sample) in sample, ' +
         'run the best set out of sample, stitch the out-of-sample equity. Tasks fan out over a worker pool; ' +
         'results (metrics.json, folds.json, trades/equity parquet, report.html) go to the results directory. ' +
         'An interrupted study resumes when run again with the same config and --out.',
     )
-    .requiredOption('-c, --config <file>', 'study config (YAML), e.g. configs/es-study.yaml; see docs/walk-forward.md')
-    .option('-w, --workers <n>', 'worker threads: an integer or "auto" (available cores − 1, at least 1)', parseWorkers)
-    .option('--fresh', 'discard results already in the results directory instead of resuming');
-  addCommonOptions(cmd).action(async (o: Opts) => {
-    applyQuiet(o.quiet);
-    const sig = interruptSignal();
-    try {
-      const r = await runStudyCommand({
-        config: o.config,
-        sets: o.set,
-        workers: o.workers,
-        out: o.out,
-        fresh: o.fresh,
-        signal: sig.signal,
-        progress: o.quiet ? 'silent' : undefined,
-        print: true,
-      });
-      if (r.outcome.failures.length) {
-        process.stderr.write(`contango: ${r.outcome.failures.length} task(s) failed after a retry (listed above and in ${r.outDir}/metrics.json)\n`);
-        process.exitCode = 3;
-      }
-    } catch (e) {
-      if (e instanceof StudyInterrupted) {
-        process.stderr.write(`contango: ${e.message}\n`);
-        process.exitCode = 130;
-        return;
-      }
-      throw e;
-    } finally {
-      sig.dispose();
-    }
+    .requiredOption('-c, --config <file>', 'study config (YAML), e.g. configs/es-study.yaml; see docs/walk-forward.md');
+  addWorkersOption(cmd).option('--fresh', 'discard results already in the results directory instead of resuming');
+  addCommonOptions(cmd).action(async (o: WalkForwardOptions) => {
+    const { runStudyCli } = await import('../actions/study.js');
+    await runStudyCli({ config: o.config, sets: o.set, workers: o.workers, out: o.out, fresh: o.fresh, quiet: o.quiet });
   });
 }

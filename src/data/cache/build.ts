@@ -7,7 +7,9 @@ import path from 'node:path';
 import type { Column, SchemaName } from '../batch.js';
 import { sha256File } from './hash.js';
 import type { CacheColumn, CacheManifest, CacheStringColumn } from './manifest.js';
-import { CACHE_FORMAT, CACHE_VERSION, columnFileName, jsonWithBigInt, typeOfColumn } from './manifest.js';
+import { CACHE_FORMAT, CACHE_VERSION, columnFileName, entryName, jsonWithBigInt, typeOfColumn } from './manifest.js';
+
+export { entryName } from './manifest.js';
 import { openSource } from './source.js';
 
 export interface BuildOptions {
@@ -23,11 +25,6 @@ export interface BuildOptions {
 if (os.endianness() !== 'LE') {
   // The column files are little-endian and loaded as typed-array views without byte swapping.
   throw new Error('the columnar cache needs a little-endian machine');
-}
-
-/** Directory name of an entry: content hash, schema, and whether bad rows were dropped. */
-export function entryName(sha256: string, schema: SchemaName, tolerate: boolean): string {
-  return `${sha256}.${schema}${tolerate ? '.tolerant' : ''}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The columnar cache: each input file (Databento parquet or DBN) is decoded once into a directory of
 // fixed-width little-endian column files plus a JSON manifest, keyed by the sha256 of the source's
-// content. Later loads read one file per column straight into typed arrays.
+// content. Later loads map each column file (or read it) straight into a typed array.
 //
 // Freshness: a small per-path record (sources/<sha256 of the absolute path>.json) remembers the
 // source's size, mtime and content hash. If size and mtime are unchanged, the remembered hash is
@@ -11,19 +11,20 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import type { SchemaName } from '../batch.js';
 import type { BuildOptions } from './build.js';
-import { buildEntry, entryName } from './build.js';
 import { sha256File, sha256Text } from './hash.js';
 import type { LoadOptions, CachedBatch } from './load.js';
 import { loadEntry, loadEntryAsync, readManifest } from './load.js';
 import { cacheRoot } from './location.js';
 import type { CacheManifest } from './manifest.js';
-import { sniffFormat } from './source.js';
+import { entryName } from './manifest.js';
+import { sniffFormat } from './sniff.js';
 
 export { cacheRoot } from './location.js';
 export type { CacheManifest, CacheColumn, CacheStringColumn, CacheColumnType } from './manifest.js';
 export type { CachedBatch, LoadOptions } from './load.js';
 export { entryBytes, loadEntry, loadEntryAsync, readManifest } from './load.js';
 export { sha256File } from './hash.js';
+export { MMAP_PACKAGE, MMAP_PACKAGES, mmapAvailable, mmapModuleName, mmapUnavailableReason } from './mmap.js';
 
 export interface CacheOptions extends BuildOptions, LoadOptions {
   /** Cache directory (default: $CONTANGO_CACHE_DIR, else .cache/contango under the working dir). */
@@ -141,6 +142,8 @@ export async function ensureCache(
       return { ...found, status: unchanged ? 'hit' : 'revalidated' };
     }
   }
+  // Imported here, not at the top: a load that hits does not need the parquet and DBN readers.
+  const { buildEntry } = await import('./build.js');
   const built = await buildEntry(root, abs, opts, sha256);
   // The source may have changed while it was read: record what was hashed only if it did not.
   const after = await stat(abs);

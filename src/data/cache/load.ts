@@ -1,14 +1,20 @@
-// Loading a cache entry: every column file is read straight into the memory its typed array views
-// (not zero-filled, no intermediate Buffer, no copy after the read, no per-row work).
+// Loading a cache entry. Two ways, same arrays and values:
 //
-// Where the time goes (docs/data-formats.md, bench/parquet-cache.ts): the kernel's copy out of the
-// page cache, and the page faults of fresh memory (4 KiB pages: here they cost 2-3x the copy).
-// Hence: one allocation per column, not one for the entry. A column of up to ~32 MB (4 M rows of
-// 8 bytes) is below glibc's largest mmap threshold, so after the first load in a process its
-// memory comes back from the malloc heap already faulted in (repeated loads ran ~3x faster than
-// with one big buffer, which is always a fresh mmap). A buffer passed as `into` (one buffer for
-// all columns, 64-byte aligned) has no faults at all. Reads go in 1 MiB pieces (faster than one
-// huge read). loadEntryAsync keeps several reads in flight on libuv threads (two cores).
+// - Memory-mapped (the default when the mmap module is there, see mmap.ts): each column's typed array
+//   views a private, copy-on-write mapping of its file. The load is a few system calls per column
+//   whatever the size; the consumer's first pass maps page-cache pages, several at a time, with no
+//   copy and no zero-filling. Processes that load the same entry share the physical pages.
+// - Read: every column file is read straight into the memory its typed array views (not
+//   zero-filled, no intermediate Buffer, no copy after the read). Used with `into`, with
+//   `map: false`, without the mmap module, and for files it cannot map (empty, or over 2 GiB).
+//
+// Where the read path's time goes (docs/data-formats.md, bench/parquet-cache.ts): the kernel's copy
+// out of the page cache, and the page faults of fresh memory (4 KiB pages: here they cost 2-3x the
+// copy). Hence: one allocation per column, not one for the entry. A column of up to ~32 MB (4 M
+// rows of 8 bytes) is below glibc's largest mmap threshold, so after the first load in a process
+// its memory comes back from the malloc heap already faulted in. A buffer passed as `into` (one
+// buffer for all columns, 64-byte aligned) has no faults at all. Reads go in 1 MiB pieces (faster
+// than one huge read). loadEntryAsync keeps several reads in flight on libuv threads (two cores).
 //
 // String columns are kept as u32 codes plus the manifest's dictionary; the per-row strings of
 // ColumnBatch.strings are built only if asked for.
@@ -18,6 +24,7 @@ import type { Column, ColumnBatch } from '../batch.js';
 import { allocUninit } from '../alloc.js';
 import type { CacheManifest } from './manifest.js';
 import { CTOR, parseManifest, WIDTH } from './manifest.js';
+import { mapFile } from './mmap.js';
 
 /** Bytes per read call. */
 const PIECE = 1 << 20;
@@ -38,11 +45,19 @@ export interface LoadOptions {
    * machine under load they were slower than one (page faults of one address space contend).
    */
   parallelReads?: number;
+  /**
+   * Memory-map the column files (default true; ignored with `into`). Falls back to reading when
+   * the mmap module is unavailable (mmap.ts) or a file cannot be mapped. Mapped columns are
+   * private copy-on-write pages: writing into them never changes the cache.
+   */
+  map?: boolean;
 }
 
 export interface CachedBatch extends ColumnBatch {
   /** String columns as codes + dictionary (the cheap form; `strings` materializes per row lazily). */
   dictionaries: Record<string, { codes: Uint32Array; values: string[] }>;
+  /** How the column memory was obtained: 'map' if any column maps its file, else 'read'. */
+  loadedBy: 'map' | 'read';
 }
 
 export function readManifest(dir: string): CacheManifest {
@@ -58,8 +73,9 @@ interface Slot {
   bytes: number;
   kind: 'column' | 'string';
   dictionary?: string[];
-  /** Where the column goes (set by placeSlots). */
+  /** Where the column goes (placeInto / placeOwn). */
   buffer?: ArrayBuffer;
+  mapped?: boolean;
 }
 
 /** Where each wanted column goes in the entry's buffer. */
@@ -87,21 +103,28 @@ export function entryBytes(manifest: CacheManifest, opts: LoadOptions = {}): num
   return Math.max(plan('', manifest, opts).total, 8);
 }
 
+/** With `into`: every slot views the caller's buffer at its planned offset. */
+function placeInto(dir: string, slots: Slot[], total: number, into: ArrayBuffer): void {
+  const need = Math.max(total, 8);
+  if (into.byteLength < need) throw new Error(`${dir}: the 'into' buffer has ${into.byteLength} bytes, this load needs ${need}`);
+  for (const slot of slots) slot.buffer = into;
+}
+
 /**
- * Gives every slot its memory: views into `into` at the planned offsets, else one fresh
- * (uninitialised) buffer per column at offset 0.
+ * Gives a slot without memory yet its own: a mapping of its (open) file when `map`, else fresh
+ * uninitialised memory at offset 0. Returns true when the slot still has to be read.
  */
-function placeSlots(dir: string, slots: Slot[], total: number, opts: LoadOptions): void {
-  if (opts.into !== undefined) {
-    const need = Math.max(total, 8);
-    if (opts.into.byteLength < need) throw new Error(`${dir}: the 'into' buffer has ${opts.into.byteLength} bytes, this load needs ${need}`);
-    for (const slot of slots) slot.buffer = opts.into;
-    return;
+function placeOwn(slot: Slot, fd: number, map: boolean): boolean {
+  if (slot.buffer !== undefined) return true; // a view into `into`
+  const mapped = map ? mapFile(fd, slot.bytes, slot.file) : undefined;
+  slot.offset = 0;
+  if (mapped !== undefined) {
+    slot.buffer = mapped;
+    slot.mapped = true;
+    return false;
   }
-  for (const slot of slots) {
-    slot.buffer = allocUninit(Math.max(slot.bytes, 8));
-    slot.offset = 0;
-  }
+  slot.buffer = allocUninit(Math.max(slot.bytes, 8));
+  return true;
 }
 
 function openChecked(slot: Slot): number {
@@ -143,19 +166,22 @@ function assemble(manifest: CacheManifest, slots: Slot[]): CachedBatch {
       },
     });
   }
-  const batch: CachedBatch = { schema: manifest.schema, length: n, columns, dictionaries };
+  const loadedBy = slots.some((s) => s.mapped) ? 'map' : 'read';
+  const batch: CachedBatch = { schema: manifest.schema, length: n, columns, dictionaries, loadedBy };
   if (Object.keys(dictionaries).length > 0) batch.strings = strings;
   return batch;
 }
 
-/** Loads an entry with synchronous reads. */
+/** Loads an entry: maps its column files, or reads them with synchronous reads. */
 export function loadEntry(dir: string, manifest: CacheManifest = readManifest(dir), opts: LoadOptions = {}): CachedBatch {
   const { slots, total } = plan(dir, manifest, opts);
-  placeSlots(dir, slots, total, opts);
+  if (opts.into !== undefined) placeInto(dir, slots, total, opts.into);
+  const map = opts.map ?? true;
   for (const slot of slots) {
     const fd = openChecked(slot);
-    const bytes = new Uint8Array(slot.buffer!);
     try {
+      if (!placeOwn(slot, fd, map)) continue;
+      const bytes = new Uint8Array(slot.buffer!);
       for (let at = 0; at < slot.bytes;) {
         const got = readSync(fd, bytes, slot.offset + at, Math.min(PIECE, slot.bytes - at), at);
         if (got === 0) throw shortRead(slot, at);
@@ -174,17 +200,20 @@ function readAsync(fd: number, into: Uint8Array, offset: number, length: number,
 
 /**
  * Loads an entry with up to `parallelReads` (default 2) reads in flight on libuv threads. Same
- * result as loadEntry; faster in wall time only when a second core is free.
+ * result as loadEntry; faster in wall time only when a second core is free. Columns that can be
+ * mapped are mapped (synchronously: a mapping is a few system calls) and not read.
  */
 export async function loadEntryAsync(dir: string, manifest: CacheManifest = readManifest(dir), opts: LoadOptions = {}): Promise<CachedBatch> {
   const { slots, total } = plan(dir, manifest, opts);
-  placeSlots(dir, slots, total, opts);
+  if (opts.into !== undefined) placeInto(dir, slots, total, opts.into);
+  const map = opts.map ?? true;
   const fds: number[] = [];
   try {
     const pieces: { slot: Slot; bytes: Uint8Array; fd: number; at: number; len: number }[] = [];
     for (const slot of slots) {
       const fd = openChecked(slot);
       fds.push(fd);
+      if (!placeOwn(slot, fd, map)) continue;
       const bytes = new Uint8Array(slot.buffer!);
       for (let at = 0; at < slot.bytes; at += PIECE) pieces.push({ slot, bytes, fd, at, len: Math.min(PIECE, slot.bytes - at) });
     }

@@ -86,3 +86,8 @@ export function parseManifest(text: string, where: string): CacheManifest {
 export function jsonWithBigInt(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x), 2);
 }
+
+/** Directory name of an entry: content hash, schema, and whether bad rows were dropped. */
+export function entryName(sha256: string, schema: SchemaName, tolerate: boolean): string {
+  return `${sha256}.${schema}${tolerate ? '.tolerant' : ''}`;
+}

@@ -1,12 +1,15 @@
 // Opening any supported input (Databento parquet, DBN plain or zstd) as one stream of ColumnBatches,
 // told apart by the file's magic bytes, not its name.
-import { open } from 'node:fs/promises';
 import type { ColumnBatch, SchemaName } from '../batch.js';
 import { openDbn } from '../dbn/index.js';
 import type { DbnMetadata } from '../dbn/index.js';
 import { openParquet } from '../parquet/reader.js';
 
-export type SourceFormat = 'parquet' | 'dbn' | 'dbn.zst';
+import type { SourceFormat } from './sniff.js';
+import { sniffFormat } from './sniff.js';
+
+export type { SourceFormat } from './sniff.js';
+export { sniffFormat } from './sniff.js';
 
 export interface SourceOptions {
   /** Expected schema (required for a DBN file that mixes schemas). */
@@ -29,20 +32,6 @@ export interface OpenedSource {
   /** Rows/records skipped under `tolerate`, with the first few described. */
   skippedSummary(): { count: number; examples: string[] };
   close(): Promise<void>;
-}
-
-export async function sniffFormat(file: string): Promise<SourceFormat> {
-  const fh = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(head, 0, 4, 0);
-    if (bytesRead >= 4 && head.toString('latin1') === 'PAR1') return 'parquet';
-    if (bytesRead >= 3 && head.toString('latin1', 0, 3) === 'DBN') return 'dbn';
-    if (bytesRead >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'dbn.zst';
-    throw new Error(`${file}: not a parquet file (PAR1), a DBN file (DBN) or zstd-compressed DBN; first bytes ${head.subarray(0, bytesRead).toString('hex')}`);
-  } finally {
-    await fh.close();
-  }
 }
 
 export async function openSource(file: string, opts: SourceOptions = {}): Promise<OpenedSource> {

@@ -1,64 +1,66 @@
-// Synthetic MBO batches for the parquet and cache tests and benchmarks: deterministic (seeded),
-// fast to build in memory, with the value ranges real CME data has (ES-like prices on a 0.25 tick,
-// nanosecond timestamps, a realistic action mix, R records with an undefined price). Not the
-// project's market generator: no book consistency is attempted.
-import type { ColumnBatch } from '../batch.js';
-import { UNDEF_PRICE } from '../batch.js';
+// Synthetic MBO for the parquet and cache tests and benchmarks: two instruments (ESH4 17077, about
+// 90 % of the rows, and ESM4 5602), each a consistent book from the project's one MBO generator
+// (src/generate/mbo-day.ts), merged by ts_recv into one batch, as a multi-instrument Databento file
+// would hold them. Each stream starts with a clear (R, undefined price) and a snapshot.
+// Deterministic for a seed.
+import type { Column, ColumnBatch } from '../batch.js';
+import { concatBatches } from '../dbn/concat.js';
+import { sessionBatches } from '../../generate/mbo-day.js';
 
-/** xorshift32: tiny, deterministic. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+function stream(n: number, seed: number, instrumentId: number): ColumnBatch | undefined {
+  if (n <= 0) return undefined;
+  return concatBatches([...sessionBatches(n, { seed, instrumentId, batchSize: Math.max(1, Math.min(n, 1 << 20)) })]);
 }
 
-const ACTIONS = 'AAAAACCCCMMMTFF'; // rough mix of a CME MBO day
-const TICK = 250_000_000n; // 0.25 in 1e-9 units
-
-export function syntheticMbo(n: number, seed = 1, startNs = 1_703_462_400_000_000_000n): ColumnBatch {
-  const r = rng(seed);
-  const ts_recv = new BigUint64Array(n);
-  const ts_event = new BigUint64Array(n);
-  const rtype = new Uint8Array(n).fill(0xa0);
-  const publisher_id = new Uint16Array(n).fill(1);
-  const instrument_id = new Uint32Array(n);
-  const action = new Uint8Array(n);
-  const side = new Uint8Array(n);
-  const price = new BigInt64Array(n);
-  const size = new Uint32Array(n);
-  const channel_id = new Uint8Array(n);
-  const order_id = new BigUint64Array(n);
-  const flags = new Uint8Array(n);
-  const ts_in_delta = new Int32Array(n);
-  const sequence = new Uint32Array(n);
-  let t = startNs;
-  let mid = 4_800_000_000_000n; // 4800.00
-  for (let i = 0; i < n; i++) {
-    t += BigInt(1 + Math.floor(r() * 20_000));
-    ts_recv[i] = t;
-    ts_event[i] = t - BigInt(1000 + Math.floor(r() * 5000));
-    instrument_id[i] = r() < 0.9 ? 17077 : 5602;
-    const a = i === 0 ? 'R' : ACTIONS[Math.floor(r() * ACTIONS.length)]!;
-    action[i] = a.charCodeAt(0);
-    side[i] = a === 'R' ? 78 : r() < 0.5 ? 66 : 65;
-    if (r() < 0.01) mid += r() < 0.5 ? TICK : -TICK;
-    price[i] = a === 'R' ? UNDEF_PRICE : mid + BigInt(Math.floor(r() * 40) - 20) * TICK;
-    size[i] = 1 + Math.floor(r() * 50);
-    channel_id[i] = 13;
-    order_id[i] = a === 'R' ? 0n : 6_400_000_000_000n + BigInt(Math.floor(r() * 1e9));
-    flags[i] = r() < 0.3 ? 0x80 : 0;
-    ts_in_delta[i] = 10_000 + Math.floor(r() * 10_000);
-    sequence[i] = 1_000_000 + i;
+/** `n` MBO rows of two instruments; `startNs`, if given, moves the first ts_recv there. */
+export function syntheticMbo(n: number, seed = 1, startNs?: bigint): ColumnBatch {
+  const nb = Math.floor(n / 10);
+  const a = stream(n - nb, seed, 17077);
+  const b = stream(nb, seed + 0x9e37, 5602);
+  const out = merge(a, b, n);
+  if (startNs !== undefined && n > 0) {
+    const recv = out.columns['ts_recv'] as BigUint64Array;
+    const event = out.columns['ts_event'] as BigUint64Array;
+    const shift = startNs - recv[0]!;
+    for (let i = 0; i < n; i++) {
+      recv[i] = recv[i]! + shift;
+      event[i] = event[i]! + shift;
+    }
   }
-  return {
-    schema: 'mbo',
-    length: n,
-    columns: { ts_recv, ts_event, rtype, publisher_id, instrument_id, action, side, price, size, channel_id, order_id, flags, ts_in_delta, sequence },
-  };
+  return out;
 }
+
+/** Merge two ts_recv-sorted batches (a first on ties). */
+function merge(a: ColumnBatch | undefined, b: ColumnBatch | undefined, n: number): ColumnBatch {
+  if (!b) return a ?? empty();
+  if (!a) return b;
+  const ra = a.columns['ts_recv'] as BigUint64Array;
+  const rb = b.columns['ts_recv'] as BigUint64Array;
+  // the row order: from a (>= 0) or from b (-1 - index)
+  const pick = new Int32Array(n);
+  let i = 0, j = 0;
+  for (let k = 0; k < n; k++) pick[k] = j >= b.length || (i < a.length && ra[i]! <= rb[j]!) ? i++ : -1 - j++;
+  const columns: Record<string, Column> = {};
+  for (const name of Object.keys(a.columns)) {
+    const ca = a.columns[name]! as Uint8Array, cb = b.columns[name]! as Uint8Array;
+    const out = new (ca.constructor as new (n: number) => Uint8Array)(n);
+    for (let k = 0; k < n; k++) {
+      const p = pick[k]!;
+      out[k] = p >= 0 ? ca[p]! : cb[-1 - p]!;
+    }
+    columns[name] = out;
+  }
+  return { schema: 'mbo', length: n, columns };
+}
+
+function empty(): ColumnBatch {
+  const columns: Record<string, Column> = {};
+  for (const [name, C] of Object.entries(EMPTY)) columns[name] = new C(0);
+  return { schema: 'mbo', length: 0, columns };
+}
+
+const EMPTY: Record<string, new (n: number) => Column> = {
+  ts_event: BigUint64Array, ts_recv: BigUint64Array, rtype: Uint8Array, publisher_id: Uint16Array, instrument_id: Uint32Array,
+  order_id: BigUint64Array, price: BigInt64Array, size: Uint32Array, flags: Uint8Array, channel_id: Uint8Array,
+  action: Uint8Array, side: Uint8Array, ts_in_delta: Int32Array, sequence: Uint32Array,
+};

@@ -1,0 +1,226 @@
+// Per-series work shared between a bar series and its prefixes (BarSeries.parent, src/backtest/api.ts).
+//
+// A walk-forward worker runs every task on the bars cut at the task's window end: a few views of one series,
+// each the first n rows of it. Validation, the trading calendar, the rolling sigma/ADV of the slippage model
+// and the strategies' indicators are all causal (row i depends on rows <= i only), so for a prefix they are
+// the prefix of the parent's: computed once per worker on the parent, then handed out as subarrays. Before,
+// each view recomputed them (and each of N workers did so for every view it met): ~25 % of a task's CPU and
+// most of its garbage on a 3-year study.
+//
+// The one value that is not causal is the calendar's settlement flag of a view's LAST bar: a trading day that
+// ends before its settlement time settles on its last bar, which computeCalendar learns at the next bar (which
+// the view doesn't have). That flag is recomputed from the view's own last two trading days.
+import type { BarSeries } from './api.js';
+import { barCalendar, computeCalendar, type BarCalendar } from './calendar.js';
+import type { ProductSpec } from './product.js';
+import { rollingSigmaAdv, type SigmaAdv } from './slippage.js';
+import { IndicatorFactory, Series, type Cursor } from './strategy.js';
+
+type Col = Float64Array | BigInt64Array;
+
+function sameMemory(v: Col | undefined, p: Col | undefined, n: number): boolean {
+  if (v === undefined || p === undefined) return v === p;
+  return v.buffer === p.buffer && v.byteOffset === p.byteOffset && v.length === n && p.length >= n;
+}
+
+const checked = new WeakMap<BarSeries, BarSeries | null>();
+
+/**
+ * The parent `b` is a prefix of, when `b.parent` really is one (every column a view of the parent's column at the
+ * same offset, same symbol and bar length); null otherwise. The parent's own parent is followed, so views of
+ * views share the root's work.
+ */
+export function rootOf(b: BarSeries): BarSeries | null {
+  const hit = checked.get(b);
+  if (hit !== undefined) return hit;
+  let root: BarSeries | null = null;
+  const p = b.parent;
+  const n = b.ts.length;
+  if (
+    p !== undefined &&
+    p !== b &&
+    p.symbol === b.symbol &&
+    p.barNs === b.barNs &&
+    sameMemory(b.ts, p.ts, n) &&
+    sameMemory(b.open, p.open, n) &&
+    sameMemory(b.high, p.high, n) &&
+    sameMemory(b.low, p.low, n) &&
+    sameMemory(b.close, p.close, n) &&
+    sameMemory(b.volume, p.volume, n) &&
+    sameMemory(b.mark, p.mark, n) &&
+    sameMemory(b.fundingRate, p.fundingRate, n)
+  ) {
+    root = rootOf(p) ?? p;
+  }
+  checked.set(b, root);
+  return root;
+}
+
+const calendars = new WeakMap<BarSeries, Map<ProductSpec, BarCalendar>>();
+/** per root calendar: are its trading days non-decreasing (the condition for the last-bar fix below)? */
+const monotone = new WeakMap<BarCalendar, boolean>();
+
+/** The trading calendar of `b`: derived from its root's when it is a prefix view, else barCalendar(b). */
+export function calendarOf(b: BarSeries, product: ProductSpec): BarCalendar {
+  const root = rootOf(b);
+  if (root === null) return barCalendar(b, product);
+  let m = calendars.get(b);
+  if (!m) calendars.set(b, (m = new Map()));
+  let c = m.get(product);
+  if (!c) m.set(product, (c = prefixCalendar(b, barCalendar(root, product), product)));
+  return c;
+}
+
+function isMonotone(full: BarCalendar): boolean {
+  let ok = monotone.get(full);
+  if (ok === undefined) {
+    ok = true;
+    const d = full.day;
+    for (let i = 1; i < d.length; i++) if (d[i]! < d[i - 1]!) ok = false;
+    monotone.set(full, ok);
+  }
+  return ok;
+}
+
+function prefixCalendar(b: BarSeries, full: BarCalendar, product: ProductSpec): BarCalendar {
+  const n = b.ts.length;
+  if (n === full.day.length) return full;
+  // Trading days that go backwards (a zone whose DST change crosses midnight) break the reasoning below.
+  if (n === 0 || !isMonotone(full)) return computeCalendar(b, product);
+  // The settlement flag of bar n-1 depends only on the bars of its trading day and the day before (the state
+  // computeCalendar carries across a day boundary is "which day settled last"): recompute it on that tail.
+  const day = full.day;
+  let s = n - 1;
+  for (let days = 0; s > 0; s--) {
+    if (day[s - 1] !== day[s] && ++days === 2) break;
+  }
+  const tail = computeCalendar({ ...b, parent: undefined, ts: b.ts.subarray(s, n) }, product);
+  const settle = full.settle.slice(0, n);
+  settle[n - 1] = tail.settle[n - 1 - s]!;
+  return {
+    regular: full.regular.subarray(0, n),
+    day: full.day.subarray(0, n),
+    week: full.week.subarray(0, n),
+    settle,
+    funding: full.funding.subarray(0, n),
+    barsPerDay: full.barsPerDay,
+    periodsPerYear: full.periodsPerYear,
+  };
+}
+
+/** Rolling sigma/ADV (slippage) of `b`: the root's, cut to n + 1 entries (index n is "after the last bar"). */
+export function sigmaAdvOf(b: BarSeries, lookback: number, barsPerDay: number): SigmaAdv {
+  const root = rootOf(b);
+  if (root === null) return rollingSigmaAdv(b, b.close, b.volume, lookback, barsPerDay);
+  const full = rollingSigmaAdv(root, root.close, root.volume, lookback, barsPerDay);
+  const n = b.ts.length;
+  return { sigma: full.sigma.subarray(0, n + 1), adv: full.adv.subarray(0, n + 1) };
+}
+
+// ---- indicators ----------------------------------------------------------------------------------------------
+
+/**
+ * The IndicatorFactory methods that are computed per column and causal (src/strategies/indicators.ts: out[i]
+ * uses inputs at indices <= i only). `map` runs a user function and is never shared.
+ */
+const CAUSAL = ['sma', 'ema', 'std', 'zscore', 'bollingerPctB', 'roc', 'rsi', 'highest', 'lowest', 'shift', 'atr', 'rangePosition', 'clv', 'vwap'] as const;
+
+/** A view's column or shared indicator → the root-length array it is a prefix of. */
+const rootArray = new WeakMap<Float64Array, Float64Array>();
+const arrayIds = new WeakMap<Float64Array, number>();
+let nextArrayId = 1;
+const idOf = (a: Float64Array): number => {
+  let id = arrayIds.get(a);
+  if (id === undefined) arrayIds.set(a, (id = nextArrayId++));
+  return id;
+};
+
+/**
+ * Indicators over root series, kept per thread (least recently used dropped first past MEMO_BYTES). A
+ * walk-forward worker asks for the same few indicators in every task (one per parameter value): each is
+ * computed once, over the whole series, instead of once per task; no 8 MB arrays per task for the GC either.
+ */
+const memo = new Map<string, Float64Array>();
+let memoBytes = 0;
+export const MEMO_BYTES = 256 * 2 ** 20;
+
+function remember(key: string, a: Float64Array): void {
+  memo.set(key, a);
+  memoBytes += a.byteLength;
+  for (const [k, v] of memo) {
+    if (memoBytes <= MEMO_BYTES || memo.size === 1) break;
+    memo.delete(k);
+    memoBytes -= v.byteLength;
+  }
+}
+
+/** Drop every shared indicator (tests; a worker that moves on to another data file). */
+export function clearIndicatorMemo(): void {
+  memo.clear();
+  memoBytes = 0;
+}
+
+/** Shared indicators held now: count and bytes (tests, diagnostics). */
+export function indicatorMemoSize(): { entries: number; bytes: number } {
+  return { entries: memo.size, bytes: memoBytes };
+}
+
+/**
+ * The indicator factory for an engine running on `b`: the plain one, or — when `b` is a prefix view — one whose
+ * causal indicators are computed on the root series once per thread and handed out as prefixes.
+ */
+export function indicatorsFor(b: BarSeries, cursor: Cursor): IndicatorFactory {
+  const root = rootOf(b);
+  if (root === null) return new IndicatorFactory(cursor);
+  const cols: (keyof BarSeries)[] = ['open', 'high', 'low', 'close', 'volume', 'mark', 'fundingRate'];
+  for (const k of cols) {
+    const v = b[k] as Float64Array | undefined;
+    const r = root[k] as Float64Array | undefined;
+    if (v && r) {
+      rootArray.set(v, r);
+      rootArray.set(r, r);
+    }
+  }
+  return new PrefixIndicators(cursor);
+}
+
+class PrefixIndicators extends IndicatorFactory {
+  constructor(cursor: Cursor) {
+    super(cursor);
+    const self = this as unknown as Record<string, (...a: unknown[]) => Series>;
+    for (const name of CAUSAL) {
+      const plain = self[name]!;
+      self[name] = (...args: unknown[]): Series => {
+        let key = name;
+        let len = -1;
+        const onRoot: unknown[] = [];
+        for (const a of args) {
+          if (a instanceof Series) {
+            const raw = Series.raw(a);
+            const full = rootArray.get(raw);
+            if (full === undefined || (len >= 0 && raw.length !== len)) return plain(...args); // not ours: no sharing
+            len = raw.length;
+            key += `|s${idOf(full)}`;
+            onRoot.push(new Series(full, cursor));
+          } else if (typeof a === 'number' || a === undefined) {
+            key += `|${String(a)}`;
+            onRoot.push(a);
+          } else return plain(...args); // only numbers are known to key a result
+        }
+        if (len < 0) return plain(...args);
+        let full = memo.get(key);
+        if (full === undefined) {
+          full = Series.raw(plain(...onRoot));
+          rootArray.set(full, full);
+          remember(key, full);
+        } else {
+          memo.delete(key); // most recently used goes last
+          memo.set(key, full);
+        }
+        const view = full.length === len ? full : full.subarray(0, len);
+        rootArray.set(view, full);
+        return new Series(view, cursor);
+      };
+    }
+  }
+}

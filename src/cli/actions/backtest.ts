@@ -1,0 +1,76 @@
+// The implementation of `contango backtest` (declared in src/cli/commands/backtest.ts).
+import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { loadMbo, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
+import { mboRange } from '../../backtest/mbo-data.js';
+import { dataFileOf, loadStudyConfig, resolveStudy } from '../../config/study.js';
+import { loadBars } from '../../data/bars.js';
+import { METRIC_ROWS, textTable } from '../../report/format.js';
+import { writeBacktestResults } from '../../report/results.js';
+import { log } from '../../util/log.js';
+import { dataFileInfo } from '../../walkforward/index.js';
+import { windowOf } from '../../walkforward/window.js';
+import type { BacktestOptions } from '../commands/backtest.js';
+import { applyQuiet } from '../commands/study-options.js';
+
+export async function runBacktestCommand(o: BacktestOptions): Promise<void> {
+  applyQuiet(o.quiet);
+  const t0 = performance.now();
+  const sets = [...o.set];
+  if (o.out) sets.push(`out=${o.out}`);
+  if (o.start) sets.push(`window.start=${o.start}`);
+  if (o.end) sets.push(`window.end=${o.end}`);
+  const cfg = loadStudyConfig(o.config, sets);
+  const study = resolveStudy(cfg, o.config);
+  const dataFile = dataFileOf(cfg);
+  const task = { config: study.engine, strategy: cfg.strategy.name, params: cfg.strategy.params };
+  let result: BacktestResult;
+  let window: { startNs: bigint; endNs: bigint };
+  let runMs: number;
+  if (cfg.data.mbo !== undefined) {
+    // L3: the strategy against the replayed MBO book
+    const mbo = await loadMbo(cfg.data.mbo, { cache: cfg.data.cache });
+    const range = mboRange(mbo);
+    window = windowOf(cfg.window, range);
+    const records = mbo.batches.reduce((a, b) => a + b.length, 0);
+    log.info(`backtest ${cfg.name}: ${cfg.strategy.name} at L3 on ${cfg.data.mbo} (${records.toLocaleString('en-US')} MBO records)`);
+    const tRun = performance.now();
+    result = await runL3Backtest({ ...task, ...window }, mbo);
+    runMs = performance.now() - tRun;
+    const l3 = result.stats?.l3;
+    if (l3) log.info(`L3: instrument ${l3.instrument}, ${l3.updates.toLocaleString('en-US')} book updates, ${l3.ordersSent} orders, ${l3.cancelsSent} cancels, fills ${l3.makerFills} maker / ${l3.takerFills} taker`);
+  } else {
+    const bars = await loadBars(dataFile, { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: cfg.data.cache });
+    window = windowOf(cfg.window, { start: bars.ts[0]!, end: bars.ts[bars.ts.length - 1]! + BigInt(bars.barNs) });
+    log.info(`backtest ${cfg.name}: ${cfg.strategy.name} on ${bars.symbol} (${bars.ts.length.toLocaleString('en-US')} bars)`);
+    const tRun = performance.now();
+    result = await runBacktest({ ...task, ...window }, bars);
+    runMs = performance.now() - tRun;
+  }
+  const { startNs, endNs } = window;
+  mkdirSync(cfg.out, { recursive: true });
+  const files = writeBacktestResults({
+    outDir: cfg.out,
+    name: cfg.name,
+    hash: study.hash,
+    tickSize: Number(study.tickUnits),
+    metrics: result.metrics,
+    equity: result.equity,
+    trades: result.trades,
+    run: {
+      config: o.config,
+      configHash: study.hash,
+      overrides: o.set,
+      strategy: cfg.strategy,
+      level: study.engine.execution.level,
+      data: [dataFileInfo(dataFile)],
+      window: { startNs: startNs.toString(), endNs: endNs.toString() },
+      ...(result.stats?.l3 ? { l3: result.stats.l3 } : {}),
+      node: process.version,
+      durationsMs: { backtest: Math.round(runMs), total: Math.round(performance.now() - t0) },
+      finished: new Date().toISOString(),
+    },
+  });
+  process.stdout.write(textTable(['metric', 'value'], METRIC_ROWS.map(([k, label, f]) => [label, f((result.metrics[k] as number | undefined) ?? NaN)])) + '\n');
+  log.info(`backtest in ${runMs.toFixed(0)} ms; results in ${cfg.out}/ (${files.join(', ')})`);
+}

@@ -1,0 +1,56 @@
+// User strategy modules named by path in `task.strategy` (docs/strategies.md "Your own strategy"): .js / .mjs are
+// imported as they are, .ts / .mts are transpiled first (./ts-compile.ts). The module exports a StrategyModule as
+// default, or a factory (params) => Strategy as default or as `createStrategy`. Works the same on the main thread
+// and in Piscina workers (each loads the file once per process/thread; the transpiled output is shared on disk).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Strategy, StrategyModule } from '../backtest/strategy.js';
+import { compileTs, TS_EXTENSIONS, TsCompileError } from './ts-compile.js';
+
+const JS_EXTENSIONS = ['.js', '.mjs'];
+
+/** Load and check a user module; every failure is an Error naming the file and what was wrong. */
+export async function loadUserModule(ref: string): Promise<StrategyModule> {
+  const abs = path.resolve(ref);
+  const ext = path.extname(abs);
+  const isTs = (TS_EXTENSIONS as readonly string[]).includes(ext);
+  if (!isTs && !JS_EXTENSIONS.includes(ext)) {
+    throw new Error(`strategy module ${ref}: expected a .js, .mjs, .ts or .mts file (found "${ext || 'no extension'}")`);
+  }
+  if (!existsSync(abs)) throw new Error(`strategy module ${ref}: no such file (${abs})`);
+  let url = pathToFileURL(abs).href;
+  if (isTs) {
+    try {
+      url = pathToFileURL(await compileTs(abs)).href;
+    } catch (e) {
+      if (e instanceof TsCompileError) throw new Error(`strategy module ${ref}: TypeScript error\n  ${e.message.split('\n').join('\n  ')}`);
+      throw new Error(`strategy module ${ref}: cannot transpile (${(e as Error).message})`);
+    }
+  }
+  let m: Record<string, unknown>;
+  try {
+    m = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`strategy module ${ref}: cannot load (${(e as Error).message})`);
+  }
+  return asModule(m, ref);
+}
+
+/** The module's strategy: a StrategyModule as default, or a factory as default / createStrategy. */
+export function asModule(m: Record<string, unknown>, ref: string): StrategyModule {
+  const d = m.default as unknown;
+  if (d && typeof d === 'object' && typeof (d as StrategyModule).create === 'function') {
+    const sm = d as StrategyModule;
+    return { name: sm.name ?? ref, description: sm.description ?? '', params: sm.params ?? [], create: sm.create };
+  }
+  const factory = (typeof d === 'function' ? d : m.createStrategy) as ((p: Record<string, number>) => Strategy) | undefined;
+  if (typeof factory !== 'function') {
+    const found = Object.keys(m).length ? Object.keys(m).join(', ') : 'no exports';
+    throw new Error(
+      `strategy module ${ref}: export a StrategyModule ({ name, params, create }) as default, or a factory (params) => Strategy as default or createStrategy (found: ${found})`,
+    );
+  }
+  // no declared parameters: pass them through unchecked
+  return { name: ref, description: '', params: [], create: factory, passThrough: true };
+}

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { Piscina, workerData } from 'piscina';
 import type { BacktestResult, BarSeries, MboData } from '../src/backtest/api.js';
+import { prefixView } from '../src/backtest/prefix-view.js';
 import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
 import type { DataSpec, RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
 
@@ -43,25 +44,6 @@ function endIndex(ts: BigInt64Array, endNs: bigint): number {
   return lo;
 }
 
-function cut(b: BarSeries, n: number): BarSeries {
-  if (n === b.ts.length) return b;
-  const out: BarSeries = {
-    symbol: b.symbol,
-    barNs: b.barNs,
-    ts: b.ts.subarray(0, n),
-    open: b.open.subarray(0, n),
-    high: b.high.subarray(0, n),
-    low: b.low.subarray(0, n),
-    close: b.close.subarray(0, n),
-    volume: b.volume.subarray(0, n),
-    // the engine shares its per-series work (validation, calendar, sigma/ADV, indicators) with the full series
-    parent: b,
-  };
-  if (b.mark) out.mark = b.mark.subarray(0, n);
-  if (b.fundingRate) out.fundingRate = b.fundingRate.subarray(0, n);
-  return out;
-}
-
 /**
  * Views are kept per (file, length): the in-sample tasks of one fold share their end, and the engine caches
  * per series object (validation, trading calendar, sigma/ADV for impact), so a fold's second to last tasks on
@@ -74,7 +56,7 @@ function viewFor(key: string, series: BarSeries, n: number): BarSeries {
   const k = `${key}\u0000${n}`;
   let v = views.get(k);
   if (v) return v;
-  v = cut(series, n);
+  v = prefixView(series, n);
   views.set(k, v);
   if (views.size > MAX_VIEWS) views.delete(views.keys().next().value!);
   return v;

@@ -224,3 +224,23 @@ class PrefixIndicators extends IndicatorFactory {
     }
   }
 }
+
+/** The first n bars of b as a view on the same memory, linked to b so the engine shares b's per-series work. */
+export function prefixView(b: BarSeries, n: number): BarSeries {
+  if (n === b.ts.length) return b;
+  const out: BarSeries = {
+    symbol: b.symbol,
+    barNs: b.barNs,
+    ts: b.ts.subarray(0, n),
+    open: b.open.subarray(0, n),
+    high: b.high.subarray(0, n),
+    low: b.low.subarray(0, n),
+    close: b.close.subarray(0, n),
+    volume: b.volume.subarray(0, n),
+    // the engine shares its per-series work (validation, calendar, sigma/ADV, indicators) with the full series
+    parent: b,
+  };
+  if (b.mark) out.mark = b.mark.subarray(0, n);
+  if (b.fundingRate) out.fundingRate = b.fundingRate.subarray(0, n);
+  return out;
+}

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestResult, BarSeries } from '../../src/backtest/api.js';
 import { computeCalendar, type BarCalendar } from '../../src/backtest/calendar.js';
 import { runBacktestWith } from '../../src/backtest/index.js';
-import { calendarOf, indicatorMemoSize, indicatorsFor, rootOf, sigmaAdvOf } from '../../src/backtest/prefix-view.js';
+import { calendarOf, indicatorMemoSize, indicatorsFor, prefixView, rootOf, sigmaAdvOf } from '../../src/backtest/prefix-view.js';
 import { resolveProduct, type ProductSpec } from '../../src/backtest/product.js';
 import { rollingSigmaAdv } from '../../src/backtest/slippage.js';
 import { IndicatorFactory, Series } from '../../src/backtest/strategy.js';
@@ -41,23 +41,7 @@ beforeAll(async () => {
   dst = await loadBars(file, { tickUnits: ES_TICK, cache: false });
 });
 
-/** The first n rows of b as a view (what the walk-forward worker hands the engine). */
-function view(b: BarSeries, n: number): BarSeries {
-  const v: BarSeries = {
-    symbol: b.symbol,
-    barNs: b.barNs,
-    ts: b.ts.subarray(0, n),
-    open: b.open.subarray(0, n),
-    high: b.high.subarray(0, n),
-    low: b.low.subarray(0, n),
-    close: b.close.subarray(0, n),
-    volume: b.volume.subarray(0, n),
-    parent: b,
-  };
-  if (b.mark) v.mark = b.mark.subarray(0, n);
-  if (b.fundingRate) v.fundingRate = b.fundingRate.subarray(0, n);
-  return v;
-}
+const view = prefixView;
 
 /** The first n rows of b as a copy: nothing shared, nothing derived. */
 function copy(b: BarSeries, n: number): BarSeries {

@@ -189,21 +189,30 @@ export function settlementPrices(bars: BarSeries, s: SessionSpec, settle: Uint8A
   let prev = NaN;
   for (let i = 0; i < n; i++) {
     if (settle[i] !== 1) continue;
-    let price = bars.close[i]!;
+    const price = settlementPriceAt(bars, s, i, prev, msAt);
     if (win !== null) {
-      const ms = msAt(i);
-      const offsetMs = hourlyOffsetMinutes(s.timeZone, ms) * 60_000;
-      const midnightNs = BigInt(Math.floor((ms + offsetMs) / DAY_MS) * DAY_MS - offsetMs) * 1_000_000n; // local 00:00
-      const v = windowVwap(bars, i, midnightNs + BigInt(win[0]) * 1_000_000_000n, midnightNs + BigInt(win[1]) * 1_000_000_000n, sp.barPrice, prev);
-      if (v === v) {
-        price = v;
-        vwapDays++;
-      } else fallbackDays++;
+      if (price.vwap) vwapDays++;
+      else fallbackDays++;
     }
-    out[i] = price;
-    prev = price;
+    out[i] = price.price;
+    prev = price.price;
   }
   return { settlePrice: out, settleVwapDays: vwapDays, settleFallbackDays: fallbackDays };
+}
+
+/**
+ * The settlement price of bar i, a settlement bar, given the previous settlement price (NaN: none) for the tie
+ * rule: the window VWAP (method vwap, `vwap: true`) or the close of the bar. One day of settlementPrices.
+ */
+export function settlementPriceAt(bars: BarSeries, s: SessionSpec, i: number, prev: number, msAt = msReader(bars.ts)): { price: number; vwap: boolean } {
+  const sp = s.settlementPrice;
+  const win = sp.window;
+  if (sp.method !== 'vwap' || win === null) return { price: bars.close[i]!, vwap: false };
+  const ms = msAt(i);
+  const offsetMs = hourlyOffsetMinutes(s.timeZone, ms) * 60_000;
+  const midnightNs = BigInt(Math.floor((ms + offsetMs) / DAY_MS) * DAY_MS - offsetMs) * 1_000_000n; // local 00:00
+  const v = windowVwap(bars, i, midnightNs + BigInt(win[0]) * 1_000_000_000n, midnightNs + BigInt(win[1]) * 1_000_000_000n, sp.barPrice, prev);
+  return v === v ? { price: v, vwap: true } : { price: bars.close[i]!, vwap: false };
 }
 
 const hourOffsets = new Map<string, Map<number, number>>();

@@ -9,12 +9,12 @@
 import { firstNotIncreasing, type BacktestResult, type BarSeries, type Trade } from './api.js';
 import { Account, type Position } from './account.js';
 import { checkPrice, checkQty, EngineContext } from './engine-context.js';
-import { settlementPriceColumn, type BarCalendar } from './calendar.js';
+import type { BarCalendar } from './calendar.js';
 import { l2FillPrice, ORDER_LIMIT, ORDER_MARKET, ORDER_STOP } from './execution.js';
 import { computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
 import { RiskGuard } from './risk.js';
-import { calendarOf, indicatorsFor, rootOf, sigmaAdvOf } from './prefix-view.js';
+import { calendarOf, indicatorsFor, rootOf, settlementPricesOf, sigmaAdvOf } from './prefix-view.js';
 import type { SigmaAdv } from './slippage.js';
 import {
   IndicatorFactory,
@@ -110,7 +110,7 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     this.pos = this.account.addPosition(s.product);
     this.risk = new RiskGuard(s.config.risk, this.account, this.cal.periodsPerYear);
     this.risk.bindClock(bars.ts); // trailing-24 h funding window
-    this.settlePx = settlementPriceColumn(bars, s.product, this.cal.settle);
+    this.settlePx = settlementPricesOf(bars, s.product, this.cal);
     this.through = s.config.execution.limitFill === 'through';
     this.slippageOn = s.config.execution.slippage;
     this.startIdx = lowerBound(bars.ts, s.startNs);

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestResult, BarSeries } from '../../src/backtest/api.js';
-import { computeCalendar, type BarCalendar } from '../../src/backtest/calendar.js';
+import { computeCalendar, settlementPriceColumn, type BarCalendar } from '../../src/backtest/calendar.js';
 import { runBacktestWith } from '../../src/backtest/index.js';
-import { calendarOf, indicatorMemoSize, indicatorsFor, prefixView, rootOf, sigmaAdvOf } from '../../src/backtest/prefix-view.js';
+import { calendarOf, indicatorMemoSize, indicatorsFor, prefixView, rootOf, settlementPricesOf, sigmaAdvOf } from '../../src/backtest/prefix-view.js';
 import { resolveProduct, type ProductSpec } from '../../src/backtest/product.js';
 import { rollingSigmaAdv } from '../../src/backtest/slippage.js';
 import { IndicatorFactory, Series } from '../../src/backtest/strategy.js';
@@ -83,6 +83,27 @@ function expectSameCalendar(a: BarCalendar, c: BarCalendar, at: string): void {
   }
   expect([a.barsPerDay, a.periodsPerYear], at).toEqual([c.barsPerDay, c.periodsPerYear]);
 }
+
+describe('prefix views: settlement prices', () => {
+  it('equal the settlement VWAP computed on the cut series at every settlement bar, the last bar included', () => {
+    expect(ES.session.settlementPrice.method).toBe('vwap');
+    const cs = cuts(es, ES).filter((n) => n <= 45_000);
+    const fullSettle = computeCalendar(es, ES).settle;
+    let lastBarDiffers = 0;
+    for (const n of cs) {
+      const v = view(es, n);
+      const cal = calendarOf(v, ES);
+      const own = computeCalendar(copy(es, n), ES);
+      const want = settlementPriceColumn(copy(es, n), ES, own.settle)!;
+      const got = settlementPricesOf(v, ES, cal)!;
+      expect(got.length, `cut ${n}`).toBe(n);
+      for (let i = 0; i < n; i++) if (own.settle[i] === 1 && got[i] !== want[i]) throw new Error(`cut ${n}: settlement price at ${i}: ${got[i]} vs ${want[i]}`);
+      if (own.settle[n - 1] !== fullSettle[n - 1]) lastBarDiffers++;
+    }
+    // cuts whose last bar's settlement flag differs from the full series' (the non-causal flag) are covered
+    expect(lastBarDiffers).toBeGreaterThan(0);
+  });
+});
 
 describe('prefix views: calendar', () => {
   it('is computeCalendar of the cut series at every day boundary and settlement bar (ES sample, holidays, early closes)', () => {

@@ -1,4 +1,4 @@
-// Walk-forward pool benchmark (node dist/bench/walkforward-pool.js [--tasks N] [--years Y] [--reps R] [--grid G] [--config file]):
+// Walk-forward pool benchmark (node dist/bench/walkforward-pool.js [--tasks N] [--years Y] [--reps R] [--grid G] [--config file] [--v8-threads]):
 //   1. per-task overhead of the Piscina pool: N no-op tasks through 1 and 2 workers vs the same calls made
 //      directly in the main thread (the difference is the pool's cost per task);
 //   2. wall time of one walk-forward study at 1 and 2 workers, interleaved, R runs each (default 3, the fastest
@@ -11,7 +11,7 @@
 //   means something when nothing else runs. Per run it also records the sum of task times inside the workers
 //   (engine work) and the main thread's share, to say where the time goes when the speed-up falls short.
 // Prints a table and writes bench/results/walkforward-pool.json.
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -205,6 +205,7 @@ async function main() {
     loadBefore: before,
     loadAfter: after,
     grid: SETS,
+    v8: V8_THREADS ? 'background threads on (--v8-threads)' : '--single-threaded, as bin/contango.js runs studies',
     study: {
       wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainCpuMs1: s1.mainCpuMs, mainCpuMs2: s2.mainCpuMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs, taskCpuMs1: s1.cpuMs, taskCpuMs2: s2.cpuMs, taskWaitMs1: s1.waitMs, taskWaitMs2: s2.waitMs,
       loadDataMs1: s1.loadDataMs, loadDataMs2: s2.loadDataMs, otherSerialMs1: s1.otherSerialMs, otherSerialMs2: s2.otherSerialMs,
@@ -218,7 +219,15 @@ async function main() {
   console.log(`before: ${before.uptime}\nafter:  ${after.uptime}\n(the speed-up is only meaningful on an otherwise idle machine)`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+// Measure what `contango walk-forward` runs: a Node with V8's background threads off (bin/contango.js). Unless
+// --v8-threads is given, this benchmark starts itself again with --single-threaded.
+const V8_THREADS = process.argv.includes('--v8-threads');
+if (!V8_THREADS && !process.execArgv.includes('--single-threaded')) {
+  const r = spawnSync(process.execPath, ['--single-threaded', ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exitCode = r.status ?? 1;
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

@@ -122,7 +122,7 @@ describe('walk-forward over the pool', () => {
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { failures: unknown[]; stats: { tasks: number; executed: number } };
     expect(r.failures).toEqual([]);
     expect(r.stats.executed).toBe(r.stats.tasks);
-    expect(existsSync(path.join(dir, 'late')), 'the late throw was injected').toBe(true);
+    expect(existsSync(path.join(dir, 'late-throw.marker')), 'the late throw was injected').toBe(true);
   });
 
   it('a worker module that fails to load fails its tasks (retried once, reported with fold and parameters), not the process', async () => {

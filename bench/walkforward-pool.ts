@@ -197,7 +197,7 @@ async function main() {
   const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
   const after = { uptime: uptime(), loadAverage: os.loadavg() };
   // a --grid run of the generated study is kept apart from the default one
-  report(GRID && !GIVEN ? 'walkforward-pool-grid' : 'walkforward-pool', rows, {
+  report(`${GRID && !GIVEN ? 'walkforward-pool-grid' : 'walkforward-pool'}${V8_THREADS ? '-v8-threads' : ''}`, rows, {
     config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, grid ${GRID || 'fast [30,60] x slow [480,960]'}, rolling 120d/60d`,
     bars: bars.ts.length,
     directCallUs: directUs,

@@ -3,8 +3,9 @@
 //
 // Walk-forward studies (`walk-forward`, `demo`) run in a Node started with V8's `--single-threaded`: V8's
 // background threads (concurrent optimizing compilation, concurrent GC marking and sweeping in every worker
-// isolate) otherwise compete with the Piscina workers for the cores. Measured on the 2-core machine
-// (docs/walk-forward.md): the 2-worker study 5.6–6.0 s → 4.7–4.9 s, speed-up over 1 worker 1.3–1.6 → 1.7.
+// isolate) otherwise compete with the Piscina workers for the cores. `node dist/bench/walkforward-pool.js --grid …`
+// with and without `--v8-threads` (bench/results/walkforward-pool-grid*.json, docs/walk-forward.md): 2-worker
+// speed-up 1.46 with the threads, 1.69 without, on the 2-core machine.
 // The flag is process-wide and can't be set once V8 runs, so this process starts a child with it and relays
 // its exit code. CONTANGO_V8_THREADS=1 keeps V8's background threads (no child process).
 import { spawn } from 'node:child_process';

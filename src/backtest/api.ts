@@ -1,6 +1,7 @@
 // The contract between the backtest engine (src/backtest) and whoever runs backtests (the CLI,
 // the walk-forward orchestrator, Piscina workers). Everything a worker needs crosses as plain data:
 // a task is structured-cloneable, large arrays travel as transferable typed arrays.
+import { int64Words } from '../util/int64-words.js';
 
 /** One-minute (or any fixed-timeframe) bars for one instrument, columnar. Prices in integer ticks. */
 export interface BarSeries {
@@ -114,8 +115,6 @@ export interface MboData {
   batches: readonly import('../data/batch.js').ColumnBatch[];
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 /**
  * The first row i >= 1 whose timestamp is not after row i-1's, or -1 when they all increase (the order every
  * BarSeries must have). Compares the two 32-bit halves of each value instead of reading a BigInt per row (that
@@ -123,11 +122,11 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  */
 export function firstNotIncreasing(ts: BigInt64Array): number {
   const n = ts.length;
-  if (!LITTLE_ENDIAN) {
+  const w = int64Words(ts);
+  if (w === null) {
     for (let i = 1; i < n; i++) if (ts[i]! <= ts[i - 1]!) return i;
     return -1;
   }
-  const w = new Int32Array(ts.buffer, ts.byteOffset, n * 2);
   let hi = w[1] ?? 0;
   let lo = (w[0] ?? 0) >>> 0;
   for (let i = 1; i < n; i++) {

@@ -7,6 +7,7 @@
 // looked up once per UTC day; on a day whose offset differs between its first and last millisecond (a DST
 // change) every bar of that day gets its own lookup, so bars on either side of the switch are right.
 import type { BarSeries } from './api.js';
+import { int64Words } from '../util/int64-words.js';
 import type { ProductSpec, SessionSpec } from './product.js';
 
 export interface BarCalendar {
@@ -274,8 +275,6 @@ function windowVwap(bars: BarSeries, last: number, from: bigint, to: bigint, bar
   return prev === prev && Math.abs(f - prev) < Math.abs(f + 1 - prev) ? f : f + 1;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
 /**
  * ts[i] (ns) → floor(ns / 1e6) ms, exactly, without a BigInt per bar (a BigInt division per bar was most of the
  * calendar's cost). With ns = hi·2³² + lo and 2³² = 4294·10⁶ + 967296:
@@ -283,8 +282,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * Times before 1970 (hi < 0) take the BigInt path (which truncates toward zero, as before).
  */
 export function msReader(ts: BigInt64Array): (i: number) => number {
-  if (!LITTLE_ENDIAN) return (i) => Number(ts[i]! / 1_000_000n);
-  const w = new Int32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+  const w = int64Words(ts);
+  if (w === null) return (i) => Number(ts[i]! / 1_000_000n);
   return (i) => {
     const hi = w[2 * i + 1]!;
     if (hi < 0) return Number(ts[i]! / 1_000_000n);

@@ -99,9 +99,7 @@ export class TieredMargin implements MarginModel {
 
   /** index of the bracket holding notional n (micro-units); the last one above its cap */
   bracketOf(n: number): number {
-    const bs = this.brackets;
-    for (let k = 0; k < bs.length; k++) if (n <= bs[k]!.cap) return k;
-    return bs.length - 1;
+    return bracketIndex(this.brackets, n);
   }
 
   initial(absQty: number, priceTicks: number): number {
@@ -145,6 +143,12 @@ export interface LiquidationInput {
   brackets: readonly { floor: number; cap: number; mmr: number; cum: number }[];
 }
 
+/** Index of the bracket (sorted by cap) holding notional n; the last one when n is above every cap. */
+export function bracketIndex(bs: readonly { cap: number }[], n: number): number {
+  for (let k = 0; k < bs.length; k++) if (n <= bs[k]!.cap) return k;
+  return bs.length - 1;
+}
+
 /**
  * Liquidation price, one-way mode (SPEC §5):
  *   LP = (WB − TMM1 + UPNL1 + cum − Side × Pos × EP) / (Pos × MMR − Side × Pos),
@@ -154,17 +158,13 @@ export interface LiquidationInput {
  */
 export function liquidationPrice(x: LiquidationInput): { price: number; bracket: number } {
   const bs = x.brackets;
-  const find = (n: number) => {
-    for (let k = 0; k < bs.length; k++) if (n <= bs[k]!.cap) return k;
-    return bs.length - 1;
-  };
   const base = x.walletBalance - (x.otherMaintenance ?? 0) + (x.otherUnrealized ?? 0) - x.side * x.size * x.entryPrice;
-  let k = find(x.size * x.entryPrice);
+  let k = bracketIndex(bs, x.size * x.entryPrice);
   let lp = NaN;
   for (let step = 0; step <= bs.length; step++) {
     const b = bs[k]!;
     lp = (base + b.cum) / (x.size * b.mmr - x.side * x.size);
-    const next = find(Math.max(0, x.size * lp));
+    const next = bracketIndex(bs, Math.max(0, x.size * lp));
     if (next === k) break;
     k = next;
   }

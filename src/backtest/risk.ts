@@ -339,7 +339,7 @@ export class RiskGuard {
     } else lo = hi;
     if (lo < want) {
       this.refusedLots += want - lo;
-      if (lo < target) this.fits(pos, cur + lo + 1, price); // sets failReason: the limit that bound
+      // failReason is the bound limit's: the last probe that failed was cur + lo + 1 (every later probe passed)
       this.refused[lo < target ? this.failReason : 'volatilityTarget'] += want - lo;
     }
     return lo;
@@ -379,7 +379,8 @@ export class RiskGuard {
     // equity with this position marked at the fill price
     let equity = this.account.cash;
     for (const p of this.account.positions) if (p.qty !== 0) equity += p.unrealized(p === pos ? price : p.last);
-    if (this.portfolioMargin.initial(this.collect(pos, newAbs, price)) > equity) return this.fail('initialMargin');
+    const book = this.collect(pos, newAbs, price);
+    if (this.portfolioMargin.initial(book) > equity) return this.fail('initialMargin');
     const mine = this.exposure(pos, newAbs, price);
     if (c.maxPositionExposure !== null && mine > c.maxPositionExposure * equity) return this.fail('positionExposure');
     if (c.maxPortfolioExposure !== null || c.maxGroupExposure !== null) {
@@ -400,7 +401,7 @@ export class RiskGuard {
       if (equity <= 0 || notional > c.maxLeverage * equity) return this.fail('leverage');
     }
     if (this.blockLevel >= 0) {
-      const mm = this.portfolioMargin.maintenance(this.collect(pos, newAbs, price));
+      const mm = this.portfolioMargin.maintenance(book);
       if (this.levelOf(mm, equity) >= this.blockLevel) return this.fail('marginRatio');
     }
     return true;

@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as ArrowNS from 'apache-arrow';
 import { firstNotIncreasing, type BarSeries } from '../backtest/api.js';
+import { int64Words } from '../util/int64-words.js';
 import type { Column, ColumnBatch } from './batch.js';
 import { UNDEF_PRICE } from './batch.js';
 import { loadEntry, readManifest } from './cache/load.js';
@@ -154,19 +155,12 @@ function sharedCopy<T extends BigInt64Array | Float64Array>(a: T): T {
   return out;
 }
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** The 32-bit halves of a 64-bit column (little-endian hosts; null elsewhere: callers read BigInts). */
-function halves(a: BigInt64Array | BigUint64Array): Int32Array | null {
-  return LITTLE_ENDIAN ? new Int32Array(a.buffer, a.byteOffset, a.length * 2) : null;
-}
-
 /** A numeric column as float64, 64-bit integers converted exactly below 2^53 (and rounded like Number() above). */
 function toFloat64(c: Column): Float64Array {
   const n = c.length;
   const out = new Float64Array(n);
   if (c instanceof BigInt64Array || c instanceof BigUint64Array) {
-    const w = halves(c);
+    const w = int64Words(c);
     if (w === null) {
       for (let i = 0; i < n; i++) out[i] = Number(c[i]!);
     } else if (c instanceof BigUint64Array) {
@@ -212,7 +206,7 @@ export function toTicks(
     // Fast path without a BigInt per row: |v| < 2^52 (the high half in [-2^20, 2^20)) is exact as a double, and
     // so are v / tick when the tick divides v and q · tick, which must give v back. Anything else (huge values,
     // INT64_MAX for "undefined", a tick that doesn't fit a double exactly) takes the BigInt path below.
-    const w = tickUnits < 2n ** 52n ? halves(col) : null;
+    const w = tickUnits < 2n ** 52n ? int64Words(col) : null;
     for (let i = 0; i < n; i++) {
       if (w !== null) {
         const hi = w[2 * i + 1]!;

@@ -1,7 +1,5 @@
-// PENDING: rename to engine-hooks.test.ts once src/backtest/engine.ts (and api.ts) carry the hooks described in the
-// H4 report (docs/backtest.md "Engine hooks"): the settlement price column for variation margin, the risk guard's
-// clock (trailing-24 h funding) and `stats.risk`. Not collected by vitest until then (the name does not end in
-// .test.ts), so the suite stays green while engine.ts is being reworked.
+// The engine's hooks into the settlement price column (variation margin at the settlement VWAP), the risk guard's
+// clock (trailing-24 h funding exposure) and `stats.risk` (docs/backtest.md "Engine hooks").
 import { describe, expect, it } from 'vitest';
 import { runBacktestWith } from '../../src/backtest/index.js';
 import type { RiskReport } from '../../src/backtest/risk.js';

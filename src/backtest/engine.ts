@@ -14,7 +14,7 @@ import { l2FillPrice, ORDER_LIMIT, ORDER_MARKET, ORDER_STOP } from './execution.
 import { computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
 import { RiskGuard } from './risk.js';
-import { calendarOf, indicatorsFor, rootOf, settlementPricesOf, sigmaAdvOf } from './prefix-view.js';
+import { calendarOf, ewVarianceOf, indicatorsFor, rootOf, settlementPricesOf, sigmaAdvOf } from './prefix-view.js';
 import type { SigmaAdv } from './slippage.js';
 import {
   IndicatorFactory,
@@ -35,6 +35,8 @@ export interface EngineSetup {
   params: Record<string, number>;
   startNs: bigint;
   endNs: bigint;
+  /** bars of warm-up before the window the strategy needs (StrategyModule.warmupBars); undefined: all of them */
+  warmupBars?: number;
 }
 
 const TYPES: Record<string, number> = { market: ORDER_MARKET, limit: ORDER_LIMIT, stop: ORDER_STOP };
@@ -87,6 +89,8 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
   private inFills = false;
 
   private readonly startIdx: number;
+  /** first warm-up bar shown to the strategy (0 unless it declares warmupBars) */
+  private readonly warmFrom: number;
   private readonly endIdx: number;
   private ordersPlaced = 0;
   private fills = 0;
@@ -115,6 +119,10 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     this.slippageOn = s.config.execution.slippage;
     this.startIdx = lowerBound(bars.ts, s.startNs);
     this.endIdx = lowerBound(bars.ts, s.endNs);
+    const w = s.warmupBars;
+    this.warmFrom = w !== undefined && Number.isInteger(w) && w >= 1 ? Math.max(0, this.startIdx - w) : 0;
+    // the volatility estimate from a column: exact at any bar whatever the warm-up's start
+    if (s.config.risk.volatilityTarget.enabled) this.risk.useVarianceColumn(ewVarianceOf(bars, this.risk.varianceLambda));
     this.equityNow = this.account.cash;
   }
 
@@ -224,7 +232,7 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     const onBar = strat.onBar.bind(strat);
 
     strat.init?.(this);
-    for (let i = 0; i < startIdx; i++) {
+    for (let i = this.warmFrom; i < startIdx; i++) {
       this.bar = i;
       risk.observeBar(close, i);
       onBar(this);

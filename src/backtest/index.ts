@@ -59,7 +59,8 @@ export function runBacktestWith(mod: StrategyModule, task: BacktestTask, bars: B
     throw new Error('execution.level L3 replays MBO data, not bars: give the study data.mbo (runL3Backtest), or use level L2');
   }
   const strategy: Strategy = mod.create(params);
-  const engine = new L2Engine(bars, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs });
+  const warmupBars = mod.warmupBars?.(params);
+  const engine = new L2Engine(bars, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs, warmupBars });
   return engine.run();
 }
 

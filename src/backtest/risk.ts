@@ -89,6 +89,7 @@ export class RiskGuard {
   private ewVar = 0;
   private nObs = 0;
   private readonly lambda: number;
+  private ewCol: Float64Array | null = null;
   private readonly marginPositions: MarginPosition[] = [];
   // margin-ratio levels: the warning / danger / critical thresholds, the block / flatten levels (-1: off)
   private readonly t1: number;
@@ -164,10 +165,30 @@ export class RiskGuard {
     }
   }
 
+  /** lambda of the EW variance of close-to-close returns (ewVarianceColumn) */
+  get varianceLambda(): number {
+    return this.lambda;
+  }
+
+  /**
+   * Read the volatility estimate from a precomputed ewVarianceColumn of the same closes instead of updating it
+   * bar by bar: the estimate at bar i is then the same whether or not bars before i were observed, so the
+   * engine may skip a strategy's warm-up bars (StrategyModule.warmupBars).
+   */
+  useVarianceColumn(col: Float64Array): void {
+    this.ewCol = col;
+  }
+
   /** update the volatility estimate with bar i's close-to-close return (closed bars only) */
   observeBar(close: Float64Array, i: number): void {
     const vt = this.cfg.volatilityTarget;
     if (!vt.enabled || i === 0) return;
+    if (this.ewCol !== null) {
+      // every bar 1..i observed once, in order: what the update below would have produced
+      this.ewVar = this.ewCol[i]!;
+      this.nObs = i;
+      return;
+    }
     const prev = close[i - 1]!;
     const r = prev !== 0 ? close[i]! / prev - 1 : 0;
     this.ewVar = this.lambda * this.ewVar + (1 - this.lambda) * r * r;
@@ -454,4 +475,22 @@ export function positionLiquidationTicks(account: Account, pos: Position): numbe
     otherUnrealized: otherUpnl,
     brackets,
   }).price;
+}
+
+/**
+ * The volatility estimate of RiskGuard.observeBar for every bar at once: entry i is the EW variance after
+ * observing bars 1..i in order (the same operations in the same order, so the same doubles). Causal: a prefix's
+ * column is the prefix of this one (prefix-view.ts ewVarianceOf).
+ */
+export function ewVarianceColumn(close: Float64Array, lambda: number): Float64Array {
+  const n = close.length;
+  const out = new Float64Array(n);
+  let v = 0;
+  for (let i = 1; i < n; i++) {
+    const prev = close[i - 1]!;
+    const r = prev !== 0 ? close[i]! / prev - 1 : 0;
+    v = lambda * v + (1 - lambda) * r * r;
+    out[i] = v;
+  }
+  return out;
 }

@@ -169,6 +169,16 @@ export interface StrategyModule {
   description: string;
   params: ParamSpec[];
   create(params: Record<string, number>): Strategy;
+  /**
+   * How many bars before the trading window onBar must see for its decisions to be exactly those of a run that
+   * started at the first bar. The engine starts the warm-up there instead of at the first bar: in a walk-forward
+   * study the warm-up is most of a task's bars. Declare it only when it is true: indicators (ctx.ind) are
+   * computed over the whole series whatever the start, and the position is flat with no orders during warm-up,
+   * so a strategy whose own state while flat depends on the last k bars only can return k (at least 1: the
+   * last warm-up bar may place the order that fills at the window's first open). Omitted: every bar from the
+   * first (always exact). test/backtest/warmup.test.ts checks each built-in's declaration against a full run.
+   */
+  warmupBars?(params: Record<string, number>): number;
   /** a user factory without declared parameters: params are passed through unchecked */
   passThrough?: boolean;
 }

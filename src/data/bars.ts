@@ -14,6 +14,7 @@ import { int64Words } from '../util/int64-words.js';
 import type { Column, ColumnBatch } from './batch.js';
 import { UNDEF_PRICE } from './batch.js';
 import { loadEntry, readManifest } from './cache/load.js';
+import { readTickBars, tickBarsDir, writeTickBars } from './cache/tick-bars.js';
 
 // apache-arrow, parquet-wasm, the DBN reader and the cache builder are imported on first use: a backtest
 // worker that reads a ready cache entry never loads them, which keeps worker start-up short.
@@ -63,19 +64,19 @@ export class BarDataError extends Error {
 
 /** Load bars from a DBN ohlcv file or a Databento-layout parquet file. */
 export async function loadBars(file: string, opts: BarLoadOptions): Promise<BarSeries> {
-  let raw: RawBars | undefined;
   if (opts.cache) {
-    raw = await readCachedBars(file, opts.symbol, typeof opts.cache === 'object' ? opts.cache.cacheDir : undefined).catch(() => undefined);
+    // through the cache entry (built on first use), and the ticks kept beside it after the first conversion
+    const entry = await cacheEntryFor(file, typeof opts.cache === 'object' ? opts.cache.cacheDir : undefined);
+    if (entry !== undefined) {
+      try {
+        return loadBarsFromEntry(file, entry, opts);
+      } catch (e) {
+        if (e instanceof BarDataError) throw e; // the data is wrong, not the cache
+      }
+    }
   }
-  raw ??= isParquet(file) ? await readParquetBars(file, opts.symbol) : await readDbnBars(file, opts.symbol);
+  const raw = isParquet(file) ? await readParquetBars(file, opts.symbol) : await readDbnBars(file, opts.symbol);
   return toBarSeries(raw, opts);
-}
-
-/** Bars through the columnar cache; rejects for files the cache does not take (the caller reads directly). */
-export async function readCachedBars(file: string, symbol?: string, cacheDir?: string): Promise<RawBars> {
-  const { loadCached } = await import('./cache/index.js');
-  const batch = await loadCached(file, { cacheDir });
-  return rawBarsFromCacheBatch(file, batch, symbol);
 }
 
 /** The cache entry directory for a file (built if missing), or undefined when the cache does not take it. */
@@ -93,8 +94,15 @@ export async function cacheEntryFor(file: string, cacheDir?: string): Promise<st
  * freshness check, no source hashing, only the column files read into typed arrays.
  */
 export function loadBarsFromEntry(file: string, entryDir: string, opts: BarLoadOptions): BarSeries {
+  // the entry's bars already converted to ticks and checked (./cache/tick-bars.ts), when a load kept them
+  const key = { tickUnits: opts.tickUnits, symbol: opts.symbol, barNs: opts.barNs };
+  const dir = tickBarsDir(entryDir, key);
+  const kept = readTickBars(dir, key, opts.shared ?? false);
+  if (kept) return kept;
   const batch = loadEntry(entryDir, readManifest(entryDir));
-  return toBarSeries(rawBarsFromCacheBatch(file, batch, opts.symbol), opts);
+  const series = toBarSeries(rawBarsFromCacheBatch(file, batch, opts.symbol), opts);
+  writeTickBars(dir, key, series);
+  return series;
 }
 
 function rawBarsFromCacheBatch(file: string, batch: ReturnType<typeof loadEntry>, symbol?: string): RawBars {

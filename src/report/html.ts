@@ -24,9 +24,9 @@ export interface ReportInput {
   objectiveName?: string;
   /** whether the objective is maximized (default) or minimized: picks the best cell and the colours */
   objectiveDirection?: 'max' | 'min';
-  /** stitched (or single-run) equity in micro-units, ts in ms */
-  equity: { x: number[]; y: number[] };
-  drawdown: { x: number[]; y: number[] };
+  /** stitched (or single-run) equity in micro-units, x: ms since epoch */
+  equity: { x: ArrayLike<number>; y: ArrayLike<number> };
+  drawdown: { x: ArrayLike<number>; y: ArrayLike<number> };
   foldStarts?: number[];
   folds?: ReportFold[];
   /** in-sample objective per fold × parameter set */
@@ -44,7 +44,8 @@ th{background:#f6f8fa}td:first-child,th:first-child{text-align:left}.kpi{display
 
 export function renderReport(r: ReportInput): string {
   const m = r.metrics;
-  const eq = downsample(r.equity.x, r.equity.y.map((v) => v / 1e6));
+  const eq = downsample(r.equity.x, r.equity.y);
+  eq.y = eq.y.map((v) => v / 1e6); // micro-units → currency, on the kept points only
   const dd = downsample(r.drawdown.x, r.drawdown.y);
   const out: string[] = [];
   out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}</title><style>${CSS}</style></head><body>`);

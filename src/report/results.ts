@@ -66,9 +66,11 @@ export function equityTable(ts: BigInt64Array, equity: Float64Array, drawdown: F
 }
 
 /** ns timestamps → ms for the charts, without a BigInt division per point */
-const msOf = (ts: BigInt64Array) => {
+const msOf = (ts: BigInt64Array): Float64Array => {
   const at = msReader(ts);
-  return Array.from({ length: ts.length }, (_, i) => at(i));
+  const out = new Float64Array(ts.length);
+  for (let i = 0; i < out.length; i++) out[i] = at(i);
+  return out;
 };
 
 export interface StudyWriteInput {
@@ -123,7 +125,7 @@ export function writeStudyResults(w: StudyWriteInput): string[] {
   writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(trades, w.tickSize));
   files.push('trades.parquet');
   const s = outcome.stitched;
-  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(s.ts, s.equity, s.drawdown, s.fold));
+  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(s.ts, s.equity, s.drawdown, s.fold), { floats: 'plain' });
   files.push('equity.parquet');
   const key = w.objective.metric as keyof Metrics;
   const reportFolds: ReportFold[] = foldsOut.map((f) => ({
@@ -146,7 +148,7 @@ export function writeStudyResults(w: StudyWriteInput): string[] {
       metrics: s.metrics,
       objectiveName: w.objective.metric,
       objectiveDirection: w.objective.direction === 'min' ? 'min' : 'max',
-      ...((x) => ({ equity: { x, y: Array.from(s.equity) }, drawdown: { x, y: Array.from(s.drawdown) } }))(msOf(s.ts)),
+      ...((x) => ({ equity: { x, y: s.equity }, drawdown: { x, y: s.drawdown } }))(msOf(s.ts)),
       foldStarts: outcome.folds.map((f) => Number(f.fold.testStart / 1_000_000n)),
       folds: reportFolds,
       grid: { params: outcome.params, values: outcome.folds.map((f) => f.inSample.map((m) => (m ? (m[key] as number) : undefined))) },
@@ -173,14 +175,14 @@ export function writeBacktestResults(w: BacktestWriteInput): string[] {
   const dd = drawdownSeries(w.equity.equity);
   writeFileSync(path.join(w.outDir, 'metrics.json'), stableJson({ backtest: w.name, configHash: w.hash, metrics: w.metrics }));
   writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(w.trades.map((t) => ({ ...t, fold: 0 })), w.tickSize));
-  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(w.equity.ts, w.equity.equity, dd));
+  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(w.equity.ts, w.equity.equity, dd), { floats: 'plain' });
   writeFileSync(
     path.join(w.outDir, 'report.html'),
     renderReport({
       title: `Backtest: ${w.name}`,
       subtitle: `config ${w.hash}`,
       metrics: w.metrics,
-      ...((x) => ({ equity: { x, y: Array.from(w.equity.equity) }, drawdown: { x, y: Array.from(dd) } }))(msOf(w.equity.ts)),
+      ...((x) => ({ equity: { x, y: w.equity.equity }, drawdown: { x, y: dd } }))(msOf(w.equity.ts)),
       run: Object.fromEntries(Object.entries(w.run).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
     }),
   );

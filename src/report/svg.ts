@@ -8,9 +8,12 @@ export interface LineSeries {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 export { esc };
 
-/** Keep at most ~2·buckets points: the first, min and max of each bucket, so spikes survive. */
-export function downsample(x: number[], y: number[], buckets = 1200): LineSeries {
-  if (x.length <= buckets * 2) return { x, y };
+/**
+ * Keep at most ~2·buckets points: the min and max of each bucket, so spikes survive. Takes typed arrays as they
+ * come from a backtest (a million-bar curve is never copied into a JS array).
+ */
+export function downsample(x: ArrayLike<number>, y: ArrayLike<number>, buckets = 1200): LineSeries {
+  if (x.length <= buckets * 2) return { x: Array.from(x), y: Array.from(y) };
   const size = x.length / buckets;
   const ox: number[] = [], oy: number[] = [];
   for (let b = 0; b < buckets; b++) {

@@ -14,6 +14,8 @@ export const breakout: StrategyModule = {
     { name: 'allowShort', default: 1, min: 0, max: 1, integer: true, description: '1: trade both sides; 0: long only' },
     ...EXIT_PARAMS,
   ],
+  // state while flat: none beyond its channels (ctx.ind) and the exit manager, which resets when flat
+  warmupBars: () => 1,
   create(p) {
     let upper: Series, lower: Series, exitLow: Series, exitHigh: Series;
     const exits = new ExitManager(p);

@@ -14,6 +14,8 @@ export const fundingCarry: StrategyModule = {
     { name: 'qty', default: 1, min: 1, max: 1_000_000, integer: true, description: 'lots per entry' },
     ...EXIT_PARAMS.map((s) => (s.name === 'exits' ? { ...s, default: 0 } : s)),
   ],
+  // state while flat: none beyond its average (ctx.ind) and the exit manager, which resets when flat
+  warmupBars: () => 1,
   create(p) {
     if (p.exit! >= p.entry! && p.entry! > 0) throw new Error(`strategy funding-carry: exit (${p.exit}) must be < entry (${p.entry})`);
     let avg: Series;

@@ -15,6 +15,8 @@ export const meanReversion: StrategyModule = {
     { name: 'allowShort', default: 1, min: 0, max: 1, integer: true, description: '1: trade both sides; 0: long only' },
     ...EXIT_PARAMS,
   ],
+  // state while flat: none beyond its z-score (ctx.ind) and the exit manager, which resets when flat
+  warmupBars: () => 1,
   create(p) {
     if (p.exitZ! >= p.entryZ!) throw new Error(`strategy mean-reversion: exitZ (${p.exitZ}) must be < entryZ (${p.entryZ})`);
     let z: Series;

@@ -17,6 +17,8 @@ export const momentum: StrategyModule = {
     { name: 'allowShort', default: 1, min: 0, max: 1, integer: true, description: '1: trade both sides; 0: long only' },
     ...EXIT_PARAMS,
   ],
+  // state while flat: none beyond its rates of change (ctx.ind) and the exit manager, which resets when flat
+  warmupBars: () => 1,
   create(p) {
     let fast: Series, mid: Series, slow: Series;
     const th = p.threshold! / 1e4;

@@ -6,6 +6,7 @@ export const noop: StrategyModule = {
   name: 'noop',
   description: 'never trades (engine overhead and benchmarks)',
   params: [],
+  warmupBars: () => 1,
   create: () => ({ onBar() {} }),
 };
 
@@ -18,6 +19,8 @@ export const maCross: StrategyModule = {
     { name: 'qty', default: 1, min: 1, max: 1_000_000, integer: true, description: 'lots per entry' },
     { name: 'allowShort', default: 1, min: 0, max: 1, integer: true, description: '1: both sides; 0: long only' },
   ],
+  // state while flat: none beyond its averages (ctx.ind)
+  warmupBars: () => 1,
   create(p) {
     let f: Series, s: Series;
     return {

@@ -39,6 +39,8 @@ export const volatilityRegime: StrategyModule = {
     { name: 'allowShort', default: 1, min: 0, max: 1, integer: true, description: '1: trade both sides; 0: long only' },
     ...EXIT_PARAMS,
   ],
+  // state while flat: `mode` resets on every flat bar with no orders (all of warm-up); the rest is ctx.ind
+  warmupBars: () => 1,
   create(p) {
     const low = p.lowRatio!,
       high = p.highRatio!,

@@ -42,13 +42,14 @@ export function stitch(folds: FoldEquity[], capital: number): Stitched {
   let o = 0;
   for (const f of folds) {
     const ok = f.initial > 0;
-    for (let i = 0; i < f.ts.length; i++, o++) {
-      ts[o] = f.ts[i]!;
-      // multiply before dividing: exact whenever the fold's returns are (110 → 95 of 100 gives 104.5)
-      equity[o] = ok ? (f.equity[i]! * level) / f.initial : f.equity[i]!;
-      fold[o] = f.fold;
-    }
-    if (f.ts.length) level = equity[o - 1]!;
+    const m = f.ts.length;
+    ts.set(f.ts, o);
+    fold.fill(f.fold, o, o + m);
+    // multiply before dividing: exact whenever the fold's returns are (110 → 95 of 100 gives 104.5)
+    if (ok) for (let i = 0; i < m; i++) equity[o + i] = (f.equity[i]! * level) / f.initial;
+    else equity.set(f.equity.subarray(0, m), o);
+    o += m;
+    if (m) level = equity[o - 1]!;
   }
   return { ts, equity, drawdown: drawdownSeries(equity), fold, metrics: stitchedMetrics(folds, ts, equity, capital) };
 }

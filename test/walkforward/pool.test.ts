@@ -179,9 +179,11 @@ describe('walk-forward over the pool', () => {
   });
 
   it('stops a task that runs past taskTimeout, retries it once, then reports it', async () => {
-    const cfg = writeStudy(dir, bars, { name: 'hang', taskTimeout: '1s', search: { method: 'grid', params: { fast: [3], hangFold: [-1, 1] } } });
+    // the timeout counts from the moment the task is handed to the pool (queue included): 2 s leaves the ms-long
+    // toy tasks room on a loaded machine (1 s once timed out a normal task during a full parallel test run)
+    const cfg = writeStudy(dir, bars, { name: 'hang', taskTimeout: '2s', search: { method: 'grid', params: { fast: [3], hangFold: [-1, 1] } } });
     const r = await run(cfg, path.join(dir, 'hang'), 2);
-    expect(r.outcome.failures.map((f) => [f.id, f.error, f.attempts])).toEqual([['is:f1:p1', 'timed out after 1s (taskTimeout)', 2]]);
+    expect(r.outcome.failures.map((f) => [f.id, f.error, f.attempts])).toEqual([['is:f1:p1', 'timed out after 2s (taskTimeout)', 2]]);
     expect(r.outcome.folds.every((f) => f.oos !== undefined)).toBe(true);
   });
 

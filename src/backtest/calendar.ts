@@ -266,7 +266,14 @@ function windowVwap(bars: BarSeries, last: number, from: bigint, to: bigint, bar
     wsum += w;
   }
   if (wsum === 0n) return NaN;
-  const den = wsum * (barPrice === 'bridge' ? 2n * B : barPrice === 'typical' ? 3n : 1n);
+  return roundToTick(num, wsum * (barPrice === 'bridge' ? 2n * B : barPrice === 'typical' ? 3n : 1n), prev);
+}
+
+/**
+ * num / den (den > 0) rounded to the nearest whole tick by CME's settlement rule: a tie (exactly half a tick) goes to
+ * the tick nearer the previous settlement `prev`, up when there is none (NaN). Exact: BigInt in, no float division.
+ */
+export function roundToTick(num: bigint, den: bigint, prev: number): number {
   const fl = floorDiv(num, den);
   const c = 2n * num - (2n * fl + 1n) * den; // against the half tick above fl
   const f = Number(fl);

@@ -14,7 +14,8 @@
 //      reports, so neither overtakes the other); fills reported by t are delivered (onFill) first, then the
 //      book is shown (onBook); orders it sends leave at t;
 //   4. at an equity point (every execution.l3.equityInterval): mark to market at the touch (a long at the best
-//      bid, a short at the best ask: what closing would get), daily settlement, risk checks on equity
+//      bid, a short at the best ask: what closing would get), daily settlement (variation margin at the VWAP of the
+//      trade prints in the product's settlement window, src/backtest/mbo-settlement.ts), risk checks on equity
 //      including unrealized PnL, a risk flatten if a guard asks for one (a market order sent at that instant).
 // Risk limits that L2 applies to each fill (position, margin, exposure, halts) are applied before an order is
 // sent at L3, to the worst case (the position plus every open order on that side filling): a fill at the
@@ -22,8 +23,10 @@
 import type { BacktestResult, BarSeries, Trade } from './api.js';
 import { Account, type Position } from './account.js';
 import { BookState } from './book.js';
-import { computeCalendar, type BarCalendar } from './calendar.js';
+import { computeCalendar, roundToTick, type BarCalendar } from './calendar.js';
 import { checkPrice, checkQty, EngineContext } from './engine-context.js';
+import { tradePrints, type TradePrints } from './mbo-data.js';
+import { printSettlement, settlementWindowNs } from './mbo-settlement.js';
 import { computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
 import { RiskGuard } from './risk.js';
@@ -58,6 +61,15 @@ export interface L3Stats {
   /** lots filled as maker / taker */
   makerLots: number;
   takerLots: number;
+  /**
+   * daily settlements priced from the trade prints' window VWAP, from the day's last print before the window's end,
+   * and from the touch (no print that trading day); all 0 for a product that settles at the mark (method `close`)
+   */
+  settleVwapDays: number;
+  settleLastTradeDays: number;
+  settleTouchDays: number;
+  /** the MBO action the settlement VWAP is taken from (T trades; F fills only for data without T), null: none */
+  settlePrints: 'T' | 'F' | null;
 }
 
 interface Reported {
@@ -107,6 +119,10 @@ export class L3Engine extends EngineContext implements StrategyContext {
   private readonly eqNs: bigint;
   private readonly gridTs: BigInt64Array;
   private readonly cal: BarCalendar;
+  /** the instrument's trade prints for the settlement VWAP; null: the product settles at the mark (method close) */
+  private readonly prints: TradePrints | null;
+  /** the last settlement price (ticks) for CME's tie rule; NaN before the first */
+  private prevSettle = NaN;
   private readonly fill: Fill = { orderId: 0, side: 1, qty: 0, price: 0, slippageTicks: 0, fee: 0, bar: 0, maker: false, reason: 'order', refused: 0 };
 
   /** the strategy's clock: when it heard of the update it is reacting to */
@@ -151,7 +167,22 @@ export class L3Engine extends EngineContext implements StrategyContext {
     this.account = new Account(toMicro(s.config.account.initialCapital));
     this.pos = this.account.addPosition(s.product);
     this.equityNow = this.account.cash;
-    this.stats = { instrument: this.ins, updates: 0, ordersSent: 0, cancelsSent: 0, makerFills: 0, takerFills: 0, makerLots: 0, takerLots: 0 };
+    const vwapSettle = s.product.kind === 'future' && s.product.session.settlement !== null && s.product.session.settlementPrice.method === 'vwap';
+    this.prints = vwapSettle ? tradePrints(list, this.ins) : null;
+    this.stats = {
+      instrument: this.ins,
+      updates: 0,
+      ordersSent: 0,
+      cancelsSent: 0,
+      makerFills: 0,
+      takerFills: 0,
+      makerLots: 0,
+      takerLots: 0,
+      settleVwapDays: 0,
+      settleLastTradeDays: 0,
+      settleTouchDays: 0,
+      settlePrints: this.prints?.source ?? null,
+    };
     this.book.queueAheadOf = (id) => this.venue.queuePosition(id)?.ahead ?? -1;
     // the equity grid: one point per equityInterval; the trading calendar and annualization are the L2 ones
     this.eqNs = parseSpan(l3.equityInterval);
@@ -316,7 +347,10 @@ export class L3Engine extends EngineContext implements StrategyContext {
       const pos = this.pos;
       if (pos.qty !== 0) pos.last = mk;
       const eq = this.account.cash + (pos.qty * mk - pos.refSum) * this.product.tickValue;
-      if (this.product.kind === 'future' && cal.settle[k] === 1 && pos.qty !== 0) this.account.settle(pos, mk);
+      if (this.product.kind === 'future' && cal.settle[k] === 1) {
+        const px = this.settlementPrice(k, close + 1n, mk); // every settlement day: the next one's tie rule needs it
+        if (pos.qty !== 0) this.account.settle(pos, px);
+      }
       if (pos.qty !== 0) barsInMarket++;
       risk.observeBar(marks, k);
       if (risk.checkAtClose(eq, pos, k)) this.cancelAll();
@@ -466,6 +500,35 @@ export class L3Engine extends EngineContext implements StrategyContext {
     const ask = this.touch(Side.Sell);
     let px = q > 0 ? bid : q < 0 ? ask : Math.floor((bid + ask) / 2);
     if (px !== px) px = bid === bid ? bid : ask === ask ? ask : this.pos.last;
+    return px;
+  }
+
+  /**
+   * The settlement price of the trading day settling at equity point k (exchange time replayed up to `upTo`,
+   * exclusive), in ticks. Products with a VWAP window: the trade prints' VWAP in it, else the day's last print before
+   * its end, else the mid of the touch now (rounded by the tie rule; one side: that side; an empty book: the last
+   * price), CME's second tier for ES being the bid/ask midpoint. Method `close`: the mark `mk` (as L2 uses the close).
+   * The first settlement of a run has no previous one: a tie rounds up (settlements before the window are not priced).
+   */
+  private settlementPrice(k: number, upTo: bigint, mk: number): number {
+    const p = this.prints;
+    if (p === null) return mk;
+    const w = settlementWindowNs(this.product.session, this.cal.day[k]!)!;
+    const prev = this.prevSettle;
+    const fromPrints = printSettlement(p, w, upTo, this.tickUnits, prev);
+    let px: number;
+    if (fromPrints !== null) {
+      px = fromPrints.price;
+      if (fromPrints.source === 'vwap') this.stats.settleVwapDays++;
+      else this.stats.settleLastTradeDays++;
+    } else {
+      const bid = this.touch(Side.Buy);
+      const ask = this.touch(Side.Sell);
+      if (bid === bid && ask === ask) px = roundToTick(BigInt(Math.round(bid + ask)), 2n, prev);
+      else px = bid === bid ? bid : ask === ask ? ask : this.pos.qty !== 0 ? this.pos.last : NaN; // NaN: flat, nothing to settle
+      this.stats.settleTouchDays++;
+    }
+    if (px === px) this.prevSettle = px;
     return px;
   }
 

@@ -96,6 +96,38 @@ describe('settlement price from one-second bars: the exchange window itself', ()
   });
 });
 
+describe('6E and GC settlement windows (CME FX 13:59:30–14:00:00 CT; COMEX gold 13:29–13:30 ET = 12:29–12:30 CT)', () => {
+  const E6 = resolveProduct(product('6e'));
+  const GC = resolveProduct(product('gc'));
+  it('are configured from the published procedures, in seconds after local (Chicago) midnight', () => {
+    expect(E6.session.settlementPrice).toMatchObject({ method: 'vwap', window: [13 * 3600 + 59 * 60 + 30, 14 * 3600] });
+    expect(GC.session.settlementPrice).toMatchObject({ method: 'vwap', window: [12 * 3600 + 29 * 60, 12 * 3600 + 30 * 60] });
+    expect([E6.session.timeZone, GC.session.timeZone]).toEqual(['America/Chicago', 'America/Chicago']);
+  });
+  // a decoy bar sits where the window would be with the other DST offset: it must not count
+  it('6E: the last half of the 13:59 CT bar, in winter (CST, 19:59 UTC) and summer (CDT, 18:59 UTC)', () => {
+    const row = [21000, 21015, 20998, 21011, 300]; // (21000 + 3 × 21011) / 4 = 21008.25 → 21008
+    const decoy = [22000, 22000, 22000, 22000, 900];
+    const winter = barsAt(['2024-03-08T18:59:00Z', '2024-03-08T19:58:00Z', '2024-03-08T19:59:00Z', '2024-03-08T20:00:00Z'], [decoy, flat(20990), row, flat(21100)]);
+    const summer = barsAt(['2024-03-11T18:58:00Z', '2024-03-11T18:59:00Z', '2024-03-11T19:00:00Z', '2024-03-11T19:59:00Z'], [flat(20990), row, flat(21100), decoy]);
+    for (const b of [winter, summer]) {
+      const { at, prices, r } = settled(b, E6);
+      expect(at).toEqual([b === winter ? 2 : 1]); // the bar ending 14:00 CT
+      expect(prices).toEqual([new Decimal(21000).add(new Decimal(21011).mul(3)).div(4).round().toNumber()]);
+      expect(r.settleVwapDays).toBe(1);
+    }
+    expect(settled(winter, E6).prices).toEqual([21008]);
+  });
+  it('GC: the whole 12:29 CT bar, (open + close) / 2, in summer (CDT, 17:29 UTC) and winter (CST, 18:29 UTC)', () => {
+    const row = [23500, 23512, 23496, 23508, 200]; // (23500 + 23508) / 2 = 23504
+    const decoy = [24000, 24000, 24000, 24000, 900];
+    const summer = barsAt(['2024-11-01T17:28:00Z', '2024-11-01T17:29:00Z', '2024-11-01T17:30:00Z', '2024-11-01T18:29:00Z'], [flat(23400), row, flat(23600), decoy]);
+    const winter = barsAt(['2024-11-04T17:29:00Z', '2024-11-04T18:28:00Z', '2024-11-04T18:29:00Z', '2024-11-04T18:30:00Z'], [decoy, flat(23400), row, flat(23600)]);
+    expect(settled(summer, GC)).toMatchObject({ at: [1], prices: [23504] }); // the 12:28 bar ends at 12:29:00: no overlap
+    expect(settled(winter, GC)).toMatchObject({ at: [2], prices: [23504] });
+  });
+});
+
 describe('config and accounting', () => {
   it('method vwap needs a window; a window must end after it starts; errors name the key', () => {
     const es = product('es');

@@ -47,7 +47,7 @@ function endIndex(ts: BigInt64Array, endNs: bigint): number {
 /**
  * Views are kept per (file, length): the in-sample tasks of one fold share their end, and the engine caches
  * per series object (validation, trading calendar, sigma/ADV for impact), so a fold's second to last tasks on
- * this worker skip that work (for 700k bars: ~0.1 s a task). A few views are kept; the oldest goes first.
+ * this worker skip that work. A few views are kept; the oldest goes first.
  */
 const views = new Map<string, BarSeries>();
 const MAX_VIEWS = 8;

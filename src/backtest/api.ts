@@ -1,7 +1,6 @@
 // The contract between the backtest engine (src/backtest) and whoever runs backtests (the CLI,
 // the walk-forward orchestrator, Piscina workers). Everything a worker needs crosses as plain data:
 // a task is structured-cloneable, large arrays travel as transferable typed arrays.
-import { int64Words } from '../util/int64-words.js';
 
 /** One-minute (or any fixed-timeframe) bars for one instrument, columnar. Prices in integer ticks. */
 export interface BarSeries {
@@ -115,26 +114,3 @@ export interface MboData {
   batches: readonly import('../data/batch.js').ColumnBatch[];
 }
 
-/**
- * The first row i >= 1 whose timestamp is not after row i-1's, or -1 when they all increase (the order every
- * BarSeries must have). Compares the two 32-bit halves of each value instead of reading a BigInt per row (that
- * allocated one per row: ~40 ms per million bars instead of ~2).
- */
-export function firstNotIncreasing(ts: BigInt64Array): number {
-  const n = ts.length;
-  const w = int64Words(ts);
-  if (w === null) {
-    for (let i = 1; i < n; i++) if (ts[i]! <= ts[i - 1]!) return i;
-    return -1;
-  }
-  let hi = w[1] ?? 0;
-  let lo = (w[0] ?? 0) >>> 0;
-  for (let i = 1; i < n; i++) {
-    const h = w[2 * i + 1]!;
-    const l = w[2 * i]! >>> 0;
-    if (h < hi || (h === hi && l <= lo)) return i;
-    hi = h;
-    lo = l;
-  }
-  return -1;
-}

@@ -6,7 +6,8 @@
 //   5. risk guards at the close (loss limits include unrealized PnL, drawdown, maintenance margin)
 //   6. the strategy's onBar: orders it places here fill at the next bar at the earliest
 // Nothing is allocated per bar: orders live in growable typed arrays, the fill object is reused.
-import { firstNotIncreasing, type BacktestResult, type BarSeries, type Trade } from './api.js';
+import type { BacktestResult, BarSeries, Trade } from './api.js';
+import { firstNotIncreasing } from '../util/int64-words.js';
 import { Account, type Position } from './account.js';
 import { checkPrice, checkQty, EngineContext } from './engine-context.js';
 import type { BarCalendar } from './calendar.js';

@@ -70,7 +70,7 @@ export interface DrawdownStats {
 /** Depth and durations of the drawdowns of an equity curve; a peak before the first bar dates from bar 0. */
 export function drawdownStats(initial: number, ts: BigInt64Array, equity: Float64Array): DrawdownStats {
   // Durations are taken once per drawdown (at its recovering bar, or at the end), not per bar: a BigInt
-  // subtraction per bar was ~400 MB of garbage per study. Timestamps increase, so a drawdown's longest
+  // subtraction per bar allocated a BigInt per bar. Timestamps increase, so a drawdown's longest
   // under-water span ends at its last bar below the peak.
   const n = equity.length;
   let peak = initial;

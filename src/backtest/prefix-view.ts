@@ -4,7 +4,7 @@
 // each the first n rows of it. Validation, the trading calendar, the rolling sigma/ADV of the slippage model
 // and the strategies' indicators are all causal (row i depends on rows <= i only), so for a prefix they are
 // the prefix of the parent's: computed once per worker on the parent, then handed out as subarrays. Before,
-// each view recomputed them (and each of N workers did so for every view it met): ~25 % of a task's CPU and
+// each view recomputed them (and each of N workers did so for every view it met): a large share of a task's CPU and
 // most of its garbage on a 3-year study.
 //
 // The one value that is not causal is the calendar's settlement flag of a view's LAST bar: a trading day that
@@ -122,7 +122,7 @@ const settlePx = new WeakMap<BarCalendar, Float64Array | null>();
  * The settlement price column of `b` (settlementPriceColumn) for its calendar `cal` (calendarOf(b, product)):
  * for a prefix view, the root's column cut to n. A settlement price depends on bars <= its bar and on the previous
  * settlement price only, and the view's flags equal the root's except maybe at the last bar; when the view settles
- * there and the root does not, that one price is computed on the view (it was ~12 % of a task's CPU per view).
+ * there and the root does not, that one price is computed on the view (recomputing the column per view showed as a large share of a task's CPU in profiles).
  */
 export function settlementPricesOf(b: BarSeries, product: ProductSpec, cal: BarCalendar): Float64Array | null {
   const root = rootOf(b);

@@ -18,7 +18,7 @@ export interface Cursor {
 }
 
 // NaN read from a typed array: returning the literal NaN from at() made V8 box the result on every call
-// (a heap number per bar, ~1.6 GB of garbage per walk-forward study); a double loaded from memory is not boxed.
+// (a heap number per bar, garbage the GC then had to collect); a double loaded from memory is not boxed.
 const NAN = new Float64Array([NaN]);
 
 /** A read-only, look-ahead-proof view of one column. */

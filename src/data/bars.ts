@@ -9,9 +9,10 @@
 // (a fraction, e.g. 0.0001 = 1 bp, per funding interval).
 import { readFile } from 'node:fs/promises';
 import type * as ArrowNS from 'apache-arrow';
-import { firstNotIncreasing, type BarSeries } from '../backtest/api.js';
-import { int64Words } from '../util/int64-words.js';
+import type { BarSeries } from '../backtest/api.js';
+import { firstNotIncreasing, int64Words } from '../util/int64-words.js';
 import type { Column, ColumnBatch } from './batch.js';
+import { concatBatches } from './dbn/concat.js';
 import { UNDEF_PRICE } from './batch.js';
 import { loadEntry, readManifest } from './cache/load.js';
 import { readTickBars, tickBarsDir, writeTickBars } from './cache/tick-bars.js';
@@ -401,57 +402,32 @@ function fundingColumn(v: Vec, file: string): Float64Array {
 
 /** Columns of an ohlcv batch stream (from the DBN reader) → RawBars. */
 export function rawBarsFromBatches(file: string, batches: ColumnBatch[], symbol?: string, symbolOf?: (instrumentId: number) => string | undefined): RawBars {
-  let n = 0;
   for (const b of batches) {
     if (!b.schema.startsWith('ohlcv')) throw new BarDataError(file, undefined, undefined, `expected OHLCV records, found schema ${b.schema}`);
-    n += b.length;
   }
-  const cols = batches.map((b) => (name: string): Column => {
-    const c = b.columns[name];
-    if (!c) throw new BarDataError(file, undefined, name, `missing field in ${b.schema} batch`);
+  if (batches.length === 0) throw new BarDataError(file, undefined, undefined, 'no bars');
+  // one batch (a cache entry, a small file) is used as it is: its 64-bit columns are views, not copies
+  const all = concatBatches(batches);
+  const n = all.length;
+  const col = (name: string): Column => {
+    const c = all.columns[name];
+    if (!c) throw new BarDataError(file, undefined, name, `missing field in ${all.schema} batch`);
     return c;
-  });
-  // One batch (a cache entry, a small file): its 64-bit columns are used as they are (views, no copy).
-  const one = batches.length === 1 ? cols[0]! : null;
-  const i64 = (name: string): BigInt64Array => {
-    if (one) return asI64(one(name));
-    const out = new BigInt64Array(n);
-    let o = 0;
-    for (const col of cols) {
-      const c = asI64(col(name));
-      out.set(c, o);
-      o += c.length;
-    }
-    return out;
   };
-  const ts = i64('ts_event');
-  const prices = { open: i64('open'), high: i64('high'), low: i64('low'), close: i64('close') };
-  let volume: Float64Array;
-  if (one) volume = toFloat64(one('volume'));
-  else {
-    volume = new Float64Array(n);
-    let o = 0;
-    for (const col of cols) {
-      const v = toFloat64(col('volume'));
-      volume.set(v, o);
-      o += v.length;
-    }
-  }
+  const ts = asI64(col('ts_event'));
+  const prices = { open: asI64(col('open')), high: asI64(col('high')), low: asI64(col('low')), close: asI64(col('close')) };
+  const volume = toFloat64(col('volume'));
+  const ids = all.columns['instrument_id'];
   const inst = new Uint32Array(n);
   const seen = new Set<number>();
-  let o = 0;
-  for (const b of batches) {
-    const ids = b.columns['instrument_id'];
-    if (ids) {
-      let prev = -1;
-      for (let i = 0; i < b.length; i++) {
-        const id = Number(ids[i]!);
-        inst[o + i] = id;
-        if (id !== prev) seen.add((prev = id));
-      }
-    } else if (b.length) seen.add(0);
-    o += b.length;
-  }
+  if (ids) {
+    let prev = -1;
+    for (let i = 0; i < n; i++) {
+      const id = Number(ids[i]!);
+      inst[i] = id;
+      if (id !== prev) seen.add((prev = id));
+    }
+  } else if (n) seen.add(0);
   const distinct = [...seen];
   const nameOf = (id: number) => symbolOf?.(id) ?? String(id);
   let keep: number[] | undefined;

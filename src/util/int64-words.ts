@@ -7,3 +7,27 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export function int64Words(a: BigInt64Array | BigUint64Array): Int32Array | null {
   return LITTLE_ENDIAN ? new Int32Array(a.buffer, a.byteOffset, a.length * 2) : null;
 }
+
+/**
+ * The first row i >= 1 whose timestamp is not after row i-1's, or -1 when they all increase (the order every
+ * BarSeries must have). Compares the two 32-bit halves of each value instead of reading a BigInt per row (which
+ * would allocate one per row).
+ */
+export function firstNotIncreasing(ts: BigInt64Array): number {
+  const n = ts.length;
+  const w = int64Words(ts);
+  if (w === null) {
+    for (let i = 1; i < n; i++) if (ts[i]! <= ts[i - 1]!) return i;
+    return -1;
+  }
+  let hi = w[1] ?? 0;
+  let lo = (w[0] ?? 0) >>> 0;
+  for (let i = 1; i < n; i++) {
+    const h = w[2 * i + 1]!;
+    const l = w[2 * i]! >>> 0;
+    if (h < hi || (h === hi && l <= lo)) return i;
+    hi = h;
+    lo = l;
+  }
+  return -1;
+}

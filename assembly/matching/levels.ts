@@ -343,9 +343,10 @@ export function levelFind(insIdx: u32, sideIdx: u32, price: i64): u32 {
   const tick = load<i64>(ins, I_TICK);
   const k = tickIndex(price, tick);
   if (k * tick != price) return 0;
-  const off = k - load<i64>(sb, S_BASE);
-  if (<u64>off < <u64>load<u32>(sb, S_SIZE)) return load<u32>(<usize>load<u32>(sb, S_SLOTS) + (<usize>off << 2));
-  return farFind(sb, sideIdx, price);
+  const lv = levelInWindow(sb, k);
+  // 0: k is outside the window, or its window slot is empty; a far level's price is always outside the window
+  // range, so in the second case farFind finds nothing either (it stops at the first far level not better)
+  return lv != 0 ? lv : farFind(sb, sideIdx, price);
 }
 
 /** Best level of the window part (searching from hint towards worse prices), or 0. */

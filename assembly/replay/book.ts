@@ -19,8 +19,8 @@ import {
 } from '../matching/tagmap';
 import { Q_ID, Q_NEXT, Q_LEVEL, Q_LEAVES, Q_VISIBLE, rec } from '../matching/queued';
 import {
-  la, L_HEAD, L_PRICE, L_SIDE, L_INS, L_K, L_COUNT, L_VIS, L_TOT, levelsReserve, levelInWindow, levelGetOrCreateSlow,
-  levelRemove, queuePush, queueUnlink, queueReduce,
+  la, L_HEAD, L_COUNT, L_VIS, L_TOT, levelsReserve, levelInWindow, levelGetOrCreateSlow, levelRemove, queuePush,
+  queueUnlink, queueReduce,
 } from '../matching/levels';
 import { ia, sideBlock, insCount, findInstrument, I_ID, S_BEST } from '../matching/instruments';
 import { checkBook, booksResting, resetBooksResting } from '../matching/invariants';
@@ -108,12 +108,29 @@ export const FOUND: u32 = TM_FOUND;
   return (rFree != 0 || rHigh < rCap || grow()) && tagMapReserve(RMAP);
 }
 
+/** bookRoomFor's answer when memory cannot grow (map entries are < 2^26). */
+export const NO_ROOM: u32 = 0xffffffff;
+
+/**
+ * Room for one more order, for an id whose bookLookup (r, not FOUND) came before this call: r's empty entry
+ * again, unless making room grew the map (rare: then the id is probed anew), or NO_ROOM. Saves the second probe
+ * of bookRoom-then-bookLookup for an id already looked up.
+ */
+export function bookRoomFor(id: u64, r: u32): u32 {
+  const entries = tagMapSlots(RMAP);
+  if (!bookRoom()) return NO_ROOM;
+  return tagMapSlots(RMAP) == entries ? r : bookLookup(id);
+}
+
 @inline export function bookLeaves(s: u32): u32 {
   return load<u32>(ra(s), Q_LEAVES);
 }
-/** The order's level (its price, side and instrument are the level's). */
-@inline export function bookLevel(s: u32): u32 {
-  return load<u32>(ra(s), Q_LEVEL);
+/**
+ * Address of live order s's level: its price, side, instrument and tick index are the level's (levels.ts
+ * L_PRICE, L_SIDE, L_INS, L_K). A record that needs several of them fetches the address once.
+ */
+@inline export function bookLevelAt(s: u32): usize {
+  return la(load<u32>(ra(s), Q_LEVEL));
 }
 
 /** The level at price = k × tick on a side, created when missing (the common case inline). */
@@ -151,12 +168,12 @@ export const FOUND: u32 = TM_FOUND;
   queueReduce<ReplayOrders>(s, qty);
 }
 
-/** Live order s to the back of the level at price = k × tick on its side, with qty (priority lost). */
-@inline export function bookMove(s: u32, price: i64, k: i64, qty: u32): void {
+/**
+ * Live order s to the back of the level at price = k × tick on side sideIdx of instrument insIdx, with qty
+ * (priority lost). The caller reads whatever it needs of the old level first: the unlink may free it.
+ */
+@inline export function bookMove(s: u32, insIdx: u32, sideIdx: u32, price: i64, k: i64, qty: u32): void {
   const o = ra(s);
-  const a = la(load<u32>(o, Q_LEVEL));
-  const insIdx = load<u32>(a, L_INS); // read before the unlink, which may free the level
-  const sideIdx = <u32>load<u8>(a, L_SIDE);
   queueUnlink<ReplayOrders>(s);
   store<u32>(o, qty, Q_LEAVES);
   store<u32>(o, qty, Q_VISIBLE);
@@ -188,26 +205,6 @@ export function bookClear(insIdx: u32): void {
       lv = load<u32>(sb, S_BEST);
     }
   }
-}
-
-/** Price of live order s (its level's). */
-@inline export function bookPrice(s: u32): i64 {
-  return load<i64>(la(bookLevel(s)), L_PRICE);
-}
-
-/** Side index of live order s (0 bids, 1 asks). */
-@inline export function bookSideIdx(s: u32): u32 {
-  return <u32>load<u8>(la(bookLevel(s)), L_SIDE);
-}
-
-/** Tick index (price / tick) of live order s's price. */
-@inline export function bookTickIndex(s: u32): i64 {
-  return load<i64>(la(bookLevel(s)), L_K);
-}
-
-/** Instrument index of live order s. */
-@inline export function bookInstrument(s: u32): u32 {
-  return load<u32>(la(bookLevel(s)), L_INS);
 }
 
 /**

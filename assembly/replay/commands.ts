@@ -9,7 +9,7 @@ import { firstRejectReason } from '../matching/events';
 import { mapGet } from '../matching/idmap';
 import { EngineOrders } from '../matching/orders';
 import { Q_LEAVES, Q_LEVEL, rec } from '../matching/queued';
-import { la, L_PRICE, L_SIDE } from '../matching/levels';
+import { la, L_PRICE } from '../matching/levels';
 import { C_NEW, C_CANCEL, C_MODIFY, C_MASS_CANCEL, T_LIMIT, TIF_DAY, CMD_SIZE } from '../matching/consts';
 import { CF_TYPE, CF_SIDE, CF_OTYPE, CF_TIF, CF_INS, CF_OID, CF_PRICE, CF_QTY, CF_ACCOUNT, CF_TS } from '../matching/records';
 import { FOUND } from './book';
@@ -54,11 +54,8 @@ function levelOf(s: u32): usize {
   leaves(s: u32): u32 {
     return load<u32>(rec<EngineOrders>(s), Q_LEAVES);
   }
-  price(s: u32): i64 {
-    return load<i64>(levelOf(s), L_PRICE);
-  }
-  sideIdx(s: u32): u32 {
-    return <u32>load<u8>(levelOf(s), L_SIDE);
+  level(s: u32): usize {
+    return levelOf(s);
   }
 
   add(insIdx: u32, insId: u32, id: u64, side: u8, price: i64, qty: u32, row: u32): u8 {
@@ -73,18 +70,30 @@ function levelOf(s: u32): usize {
     return run1();
   }
 
+  /** The engine looks the id up itself. */
+  addAbsent(insIdx: u32, insId: u32, id: u64, side: u8, price: i64, qty: u32, row: u32, r: u32): u8 {
+    return this.add(insIdx, insId, id, side, price, qty, row);
+  }
+
   remove(r: u32, s: u32, id: u64, row: u32): void {
     const c = slot0(C_CANCEL, rowTs(row));
     store<u64>(c, id, CF_OID);
     run1();
   }
 
-  reduce(s: u32, id: u64, qty: u32, row: u32): void {
-    sendModify(id, this.price(s), qty, rowTs(row));
+  /** A MODIFY at the order's price (a: its level) to qty. */
+  reduce(s: u32, a: usize, id: u64, qty: u32, row: u32): void {
+    sendModify(id, load<i64>(a, L_PRICE), qty, rowTs(row));
   }
 
-  modify(s: u32, id: u64, price: i64, qty: u32, row: u32): u8 {
+  modify(s: u32, a: usize, id: u64, price: i64, qty: u32, row: u32): u8 {
     return sendModify(id, price, qty, rowTs(row));
+  }
+
+  /** A modify to the other side: a CANCEL, then a NEW_ORDER. */
+  resubmit(r: u32, s: u32, insIdx: u32, insId: u32, id: u64, side: u8, price: i64, qty: u32, row: u32): u8 {
+    this.remove(r, s, id, row);
+    return this.add(insIdx, insId, id, side, price, qty, row);
   }
 
   /** MASS_CANCEL of the replay's account (0) on the instrument. */

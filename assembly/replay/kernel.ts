@@ -12,6 +12,7 @@
 // counters move. Counters live in the per-instrument stats table (stats.ts) the host reads.
 import { findInstrument, ia, bookCrossed } from '../matching/instruments';
 import { BUY, SELL, R_DUPLICATE_ORDER_ID, R_INVALID_QUANTITY, R_PRICE_OUT_OF_RANGE, R_INVALID_PRICE_TICK, R_INVALID_SIDE } from '../matching/consts';
+import { L_PRICE, L_SIDE } from '../matching/levels';
 import { FOUND } from './book';
 import { IN_CAP, P_ACTION, P_SIDE, P_FLAGS, P_INS, P_SIZE, P_OID, P_PRICE, P_TS, P_TSE } from './input';
 import {
@@ -116,13 +117,14 @@ function closeRun(row: usize, a: u32, e: u32): void {
   const size = load<u32>(P_SIZE + (<usize>i << 2));
   const s = b.slotOf(r);
   const leaves = b.leaves(s);
-  if (b.price(s) != load<i64>(P_PRICE + (<usize>i << 3)) || <u8>(b.sideIdx(s) + 1) != sideCode(load<u8>(P_SIDE + i))) {
+  const a = b.level(s); // its price and side
+  if (load<i64>(a, L_PRICE) != load<i64>(P_PRICE + (<usize>i << 3)) || <u8>(load<u8>(a, L_SIDE) + 1) != sideCode(load<u8>(P_SIDE + i))) {
     sinc(row, RS_MISMATCH);
   }
   if (size > leaves) sinc(row, RS_NEGATIVE_SIZE);
   if (size == 0) sinc(row, RS_ZERO_SIZE);
   else if (size >= leaves) b.remove(r, s, oid, i);
-  else b.reduce(s, oid, leaves - size, i);
+  else b.reduce(s, a, oid, leaves - size, i);
 }
 
 @inline function applyModify<B>(row: usize, idx: u32, insId: u32, i: u32): void {
@@ -132,10 +134,10 @@ function closeRun(row: usize, a: u32, e: u32): void {
   const price = load<i64>(P_PRICE + (<usize>i << 3));
   const size = load<u32>(P_SIZE + (<usize>i << 2));
   const side = sideCode(load<u8>(P_SIDE + i));
-  const r = b.lookup(oid);
+  const r = b.lookup(oid); // the only lookup: an unknown id's add and a side change reuse it
   if ((r & FOUND) == 0) {
     sinc(row, RS_UNKNOWN_MODIFY);
-    const x = b.add(idx, insId, oid, side, price, size, i);
+    const x = b.addAbsent(idx, insId, oid, side, price, size, i, r);
     if (x != 0) countReject(row, x);
     return;
   }
@@ -143,15 +145,17 @@ function closeRun(row: usize, a: u32, e: u32): void {
   if (size == 0) {
     sinc(row, RS_ZERO_SIZE);
     b.remove(r, s, oid, i);
-  } else if (<u8>(b.sideIdx(s) + 1) != side) {
-    sinc(row, RS_SIDE_CHANGE);
-    b.remove(r, s, oid, i);
-    const x = b.add(idx, insId, oid, side, price, size, i);
-    if (x != 0) countReject(row, x);
-  } else {
-    const x = b.modify(s, oid, price, size, i);
-    if (x != 0) countReject(row, x);
+    return;
   }
+  const a = b.level(s); // its side here; price, instrument and tick index in modify
+  let x: u8;
+  if (<u8>(load<u8>(a, L_SIDE) + 1) != side) {
+    sinc(row, RS_SIDE_CHANGE);
+    x = b.resubmit(r, s, idx, insId, oid, side, price, size, i); // cancel + add
+  } else {
+    x = b.modify(s, a, oid, price, size, i);
+  }
+  if (x != 0) countReject(row, x);
 }
 
 /**

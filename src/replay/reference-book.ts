@@ -7,8 +7,9 @@
 //   M  new price and size; only a same-price size decrease keeps the queue position; an unknown id is an add,
 //      a side change a cancel plus an add, size 0 a cancel
 //   R  clears the instrument; T, F, N change nothing
-// and, after a record with LAST, checks the instrument's book for a cross. Queue priority is a sequence number
-// per order, renewed when priority is lost. Slow by design; tests only.
+// and, after a record with LAST, checks the instrument's book for a cross (in pre-open: counted; outside: counted,
+// with the first one's ts_event and record index and the last one's ts_event). Queue priority is a sequence
+// number per order, renewed when priority is lost. Slow by design; tests only.
 import { UNDEF_PRICE } from '../data/batch.js';
 
 const MAXP = 9_007_199_254_740_991n; // 2^53 − 1: the engine's price range
@@ -30,19 +31,26 @@ export interface RefLevel {
   count: number;
 }
 
-/** Counters with the replay kernel's names (src/replay/kernel.ts RS), per instrument. */
+/**
+ * Counters with the replay kernel's names (src/replay/kernel.ts RS), per instrument. otherReject counts the
+ * rejects the replay's checks do not name (the kernel: out of memory, or an engine rule outside them); the
+ * reference has no such reject, so it stays 0 and any in the kernel is a difference.
+ */
 export type RefCounters = Record<
   | 'records' | 'adds' | 'cancels' | 'modifies' | 'clears' | 'trades' | 'fills' | 'none' | 'last' | 'snapshot'
   | 'unknownCancel' | 'unknownModify' | 'negativeSize' | 'duplicateAdd' | 'zeroSize' | 'badPrice' | 'badSide'
-  | 'mismatch' | 'sideChange' | 'unknownAction' | 'tobAdd' | 'crossedPreopen' | 'crossedOutside' | 'crossedNow',
+  | 'mismatch' | 'sideChange' | 'unknownAction' | 'tobAdd' | 'otherReject' | 'crossedPreopen' | 'crossedOutside'
+  | 'crossedNow' | 'firstCrossedOutsideIndex',
   number
->;
+> &
+  Record<'firstCrossedOutsideTs' | 'lastCrossedOutsideTs' | 'firstTs' | 'lastTs', bigint>;
 
 function zeroCounters(): RefCounters {
   return {
     records: 0, adds: 0, cancels: 0, modifies: 0, clears: 0, trades: 0, fills: 0, none: 0, last: 0, snapshot: 0,
     unknownCancel: 0, unknownModify: 0, negativeSize: 0, duplicateAdd: 0, zeroSize: 0, badPrice: 0, badSide: 0,
-    mismatch: 0, sideChange: 0, unknownAction: 0, tobAdd: 0, crossedPreopen: 0, crossedOutside: 0, crossedNow: 0,
+    mismatch: 0, sideChange: 0, unknownAction: 0, tobAdd: 0, otherReject: 0, crossedPreopen: 0, crossedOutside: 0,
+    crossedNow: 0, firstCrossedOutsideIndex: 0, firstCrossedOutsideTs: 0n, lastCrossedOutsideTs: 0n, firstTs: 0n, lastTs: 0n,
   };
 }
 
@@ -59,11 +67,26 @@ export class ReferenceMboBook {
   private readonly agg = new Map<number, [Map<bigint, RefLevel>, Map<bigint, RefLevel>]>();
   private readonly counters = new Map<number, RefCounters>();
   private seq = 0;
-  /** Totals over instruments (kept for the first users of this class). */
-  unknownCancels = 0;
-  negativeSizes = 0;
+  /** Records applied so far, all instruments: the next record's index (the kernel's host record index). */
+  private applied = 0;
 
   constructor(private readonly opts: ReferenceMboOptions = {}) {}
+
+  /** Unknown-id cancels, all instruments (the per-instrument unknownCancel counters summed). */
+  get unknownCancels(): number {
+    return this.total('unknownCancel');
+  }
+
+  /** Cancels of more than the leaves, all instruments (the per-instrument negativeSize counters summed). */
+  get negativeSizes(): number {
+    return this.total('negativeSize');
+  }
+
+  private total(name: 'unknownCancel' | 'negativeSize'): number {
+    let n = 0;
+    for (const c of this.counters.values()) n += c[name];
+    return n;
+  }
 
   private count(instrumentId: number): RefCounters {
     let c = this.counters.get(instrumentId);
@@ -129,10 +152,20 @@ export class ReferenceMboBook {
     return tick === undefined || price % tick === 0n;
   }
 
-  /** Apply one record. `flags` (default LAST) drives the LAST, SNAPSHOT and TOB counters and the cross check. */
-  apply(instrumentId: number, action: number, side: number, orderId: bigint, price: bigint, size: number, flags = 0x80): void {
+  /**
+   * Apply one record. `flags` (default LAST) drives the LAST, SNAPSHOT and TOB counters and the cross check;
+   * `tsEvent` dates a crossed book outside pre-open, `tsRecv` (default tsEvent) the instrument's first and last
+   * record.
+   */
+  apply(
+    instrumentId: number, action: number, side: number, orderId: bigint, price: bigint, size: number, flags = 0x80,
+    tsEvent = 0n, tsRecv = tsEvent,
+  ): void {
     const c = this.count(instrumentId);
+    const index = this.applied++;
+    if (c.records === 0) c.firstTs = tsRecv;
     c.records++;
+    c.lastTs = tsRecv;
     if ((flags & 0x20) !== 0) c.snapshot++;
     switch (action) {
       case 65: // A
@@ -146,14 +179,10 @@ export class ReferenceMboBook {
         const o = this.orders.get(orderId);
         if (!o) {
           c.unknownCancel++;
-          this.unknownCancels++;
           break;
         }
         if (o.price !== price || o.side !== side) c.mismatch++;
-        if (size > o.size) {
-          c.negativeSize++;
-          this.negativeSizes++;
-        }
+        if (size > o.size) c.negativeSize++;
         if (size === 0) c.zeroSize++;
         else if (size >= o.size) this.remove(orderId, o);
         else {
@@ -217,7 +246,14 @@ export class ReferenceMboBook {
       c.crossedNow = crossed ? 1 : 0;
       if (crossed) {
         if (this.opts.preopen?.(instrumentId)) c.crossedPreopen++;
-        else c.crossedOutside++;
+        else {
+          if (c.crossedOutside === 0) {
+            c.firstCrossedOutsideTs = tsEvent;
+            c.firstCrossedOutsideIndex = index;
+          }
+          c.crossedOutside++;
+          c.lastCrossedOutsideTs = tsEvent;
+        }
       }
     }
   }

@@ -5,14 +5,12 @@ import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategies/index.js';
 import { loadUserModule } from '../strategies/user-module.js';
 import type { BacktestResult, BacktestTask, BarSeries, MboData } from './api.js';
 import { L2Engine } from './engine.js';
-import { L3Engine } from './l3-engine.js';
 import { resolveProduct } from './product.js';
 import { resolveParams, type Strategy, type StrategyModule } from './strategy.js';
 
 export type { BacktestResult, BacktestTask, BarSeries, Metrics, Trade, BacktestStats, MboData } from './api.js';
 export type { L3Stats } from './l3-engine.js';
-export { BookState } from './book.js';
-export { loadMbo } from './mbo-data.js';
+export type { BookState } from './book.js';
 export type { Strategy, StrategyContext, StrategyModule, Fill, OrderOptions, ParamSpec } from './strategy.js';
 export { Series } from './strategy.js';
 export { BUILTIN_STRATEGIES } from '../strategies/index.js';
@@ -37,17 +35,9 @@ export async function runBacktest(task: BacktestTask, bars: BarSeries): Promise<
  */
 export async function runL3Backtest(task: BacktestTask, data: MboData): Promise<BacktestResult> {
   const mod = await loadStrategyModule(task.strategy);
+  // the L3 engine (replay kernel, MBO settlement) loads only for L3 runs: a bar worker's start-up stays short
+  const { runL3BacktestWith } = await import('./l3-run.js');
   return runL3BacktestWith(mod, task, data);
-}
-
-export function runL3BacktestWith(mod: StrategyModule, task: BacktestTask, data: MboData): BacktestResult {
-  const config = resolveConfig(task.config);
-  const params = resolveParams(mod, task.params ?? {});
-  const product = resolveProduct(config.product, config.fees);
-  if (config.execution.level !== 'L3') throw new Error(`${data.file}: MBO data needs execution.level L3 (found ${config.execution.level})`);
-  const strategy: Strategy = mod.create(params);
-  const engine = new L3Engine(data.batches, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs });
-  return engine.run();
 }
 
 /** Synchronous variant for an already loaded strategy module (built-ins: `builtinStrategy(name)`). */
@@ -64,7 +54,7 @@ export function runBacktestWith(mod: StrategyModule, task: BacktestTask, bars: B
   return engine.run();
 }
 
-function resolveConfig(raw: unknown): BacktestConfig {
+export function resolveConfig(raw: unknown): BacktestConfig {
   if (raw !== null && typeof raw === 'object') {
     const hit = configCache.get(raw);
     if (hit) return hit;

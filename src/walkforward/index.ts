@@ -10,7 +10,7 @@ import { shareBars } from './shared-bars.js';
 import { resolveParams } from '../backtest/strategy.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
 import { mboRange } from '../backtest/mbo-data.js';
-import { loadMbo } from '../backtest/index.js';
+import { loadMbo } from '../backtest/mbo-data.js';
 import { candidates } from './search.js';
 import type { BarSeries } from '../backtest/api.js';
 import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';

@@ -5,7 +5,7 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { BacktestResult, MboData } from '../../src/backtest/api.js';
-import { runL3BacktestWith } from '../../src/backtest/index.js';
+import { runL3BacktestWith } from '../../src/backtest/l3-run.js';
 import { localToNs, settlementWindowNs } from '../../src/backtest/mbo-settlement.js';
 import { resolveProduct } from '../../src/backtest/product.js';
 import type { StrategyContext, StrategyModule } from '../../src/backtest/strategy.js';

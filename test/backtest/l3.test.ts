@@ -2,7 +2,7 @@
 // consumed (not a trade earlier), fees are charged once per side, latencies move fills and reports by exactly
 // their amounts, and runs are byte-identical.
 import { describe, expect, it } from 'vitest';
-import { runL3BacktestWith } from '../../src/backtest/index.js';
+import { runL3BacktestWith } from '../../src/backtest/l3-run.js';
 import type { BacktestResult, MboData } from '../../src/backtest/api.js';
 import type { Fill, StrategyContext, StrategyModule } from '../../src/backtest/strategy.js';
 import { mbo, type Rec } from '../replay/mbo-fixture.js';

@@ -1,7 +1,8 @@
 // The implementation of `contango backtest` (declared in src/cli/commands/backtest.ts).
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { loadMbo, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
+import { runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
+import { loadMbo } from '../../backtest/mbo-data.js';
 import { mboRange } from '../../backtest/mbo-data.js';
 import { dataFileOf, loadStudyConfig, resolveStudy } from '../../config/study.js';
 import { loadBars } from '../../data/bars.js';

@@ -9,6 +9,7 @@ import { threadId } from 'node:worker_threads';
 import { Piscina, workerData } from 'piscina';
 import type { BacktestResult, BarSeries, MboData } from '../src/backtest/api.js';
 import { prefixView } from '../src/backtest/prefix-view.js';
+import { vouchValidated } from '../src/backtest/validated.js';
 import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
 import type { DataSpec, RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
 
@@ -16,8 +17,8 @@ const barsCache = new Map<string, Promise<BarSeries>>();
 const runners = new Map<string, Promise<RunBacktest>>();
 const configs = new Map<string, unknown>();
 
-/** The engine: dist/src/backtest/index.js next to this compiled worker (dist/workers/). */
-const DEFAULT_RUNNER = new URL('../src/backtest/index.js', import.meta.url).href;
+/** The engine's task runner: dist/src/backtest/task-runner.js next to this compiled worker (dist/workers/). */
+const DEFAULT_RUNNER = new URL('../src/backtest/task-runner.js', import.meta.url).href;
 
 function runnerFor(spec: string | undefined): Promise<RunBacktest> {
   const key = spec ?? DEFAULT_RUNNER;
@@ -88,7 +89,11 @@ function l3RunnerFor(spec: string | undefined): Promise<RunL3Backtest> {
 
 function taskConfig(req: WorkerRequest): WorkerRequest['task'] {
   if (req.configKey === undefined) return req.task;
-  if (!configs.has(req.configKey)) configs.set(req.configKey, req.configJson !== undefined ? JSON.parse(req.configJson) : req.task.config);
+  if (!configs.has(req.configKey)) {
+    const cfg: unknown = req.configJson !== undefined ? JSON.parse(req.configJson) : req.task.config;
+    if (req.configValidated && req.configJson !== undefined && typeof cfg === 'object' && cfg !== null) vouchValidated(cfg);
+    configs.set(req.configKey, cfg);
+  }
   return { ...req.task, config: configs.get(req.configKey) };
 }
 

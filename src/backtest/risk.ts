@@ -8,7 +8,8 @@
 //     until the next trading day / week), drawdown from peak, the margin-ratio level (report; flatten at
 //     `flattenAt`, always at liquidation: equity <= maintenance margin), the trailing-24 h funding paid
 //     (no new exposure while above the limit), and the kill switch (flatten, no new exposure for the run).
-import { MARGIN_LEVELS, type MarginLevel, type RiskConfig } from '../config/risk.js';
+import { MARGIN_LEVELS, type MarginLevel } from '../config/margin-levels.js';
+import type { RiskConfig } from '../config/risk.js';
 import type { Account, Position } from './account.js';
 import { msReader } from './calendar.js';
 import {

@@ -4,7 +4,8 @@
 // the product (src/backtest/product.ts); the schema itself only validates, so parsing twice is harmless.
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { hhmmSchema, hhmmssSchema, hhmmssToSeconds, isTimeZone, moneySchema } from './units.js';
+import { hhmmSchema, hhmmssSchema, moneySchema } from './unit-schemas.js';
+import { hhmmssToSeconds, isTimeZone } from './units.js';
 
 const localWindow = z
   .strictObject({ start: hhmmssSchema, end: hhmmssSchema })

@@ -1,6 +1,7 @@
 // Risk guards and kill switch (SPEC §7), defaults from the predecessor system. Every limit is optional:
 // null switches it off. Fractions are of current equity unless stated.
 import { z } from 'zod';
+import { MARGIN_LEVELS } from './margin-levels.js';
 
 const fraction = z.number().positive().max(100);
 
@@ -82,5 +83,4 @@ export const riskSchema = z.strictObject({
 export type RiskConfig = z.infer<typeof riskSchema>;
 
 /** Margin-ratio levels in order of severity; a level holds from its threshold up to the next one's. */
-export const MARGIN_LEVELS = ['healthy', 'warning', 'danger', 'critical', 'liquidation'] as const;
-export type MarginLevel = (typeof MARGIN_LEVELS)[number];
+export { MARGIN_LEVELS, type MarginLevel } from './margin-levels.js';

@@ -45,6 +45,11 @@ export interface WorkerRequest {
    */
   configKey?: string;
   configJson?: string;
+  /**
+   * configJson is a config the sender validated (a study's engine config): the worker vouches for the parsed
+   * object (src/backtest/validated.ts) and the task runner does not validate it again.
+   */
+  configValidated?: boolean;
 }
 
 export interface WorkerResponse {

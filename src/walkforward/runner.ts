@@ -175,7 +175,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   if (opts.signal?.aborted) controller.abort(opts.signal.reason);
 
   const runOne = async (p: Pending): Promise<void> => {
-    const req: WorkerRequest = { id: p.id, task: mkTask(p), data, runner: opts.runner, want: p.phase === 'oos' ? 'full' : 'metrics', attempt: p.attempt, configKey: study.hash, configJson };
+    const req: WorkerRequest = { id: p.id, task: mkTask(p), data, runner: opts.runner, want: p.phase === 'oos' ? 'full' : 'metrics', attempt: p.attempt, configKey: study.hash, configJson, configValidated: true };
     let res: WorkerResponse;
     const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
     try {

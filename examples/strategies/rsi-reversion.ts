@@ -2,12 +2,13 @@
 //   contango backtest --config configs/es-study.yaml \
 //     --set strategy.name=examples/strategies/rsi-reversion.ts --set 'strategy.params={qty: 1}'
 // or from code: runBacktest({ ..., strategy: 'examples/strategies/rsi-reversion.ts', params: { period: 14 } }, bars).
-// contango transpiles the file (and the helper it imports) into a cache on first use; see docs/strategies.md
-// "Your own strategy". Only types are imported from contango: they vanish in the transpiled module.
+// contango type-checks the file (and the helper it imports) against the strategy API, then transpiles it into a cache
+// on first use; see docs/strategies.md "Your own strategy". Only types are imported from 'contango' (the name the
+// type check gives the API's declarations): they vanish in the transpiled module.
 //
 // Rules (closed bars only; orders fill at the next bar's open): flat → buy when RSI crosses below `lower`, sell
 // when it crosses above `upper`; a long exits when RSI is back at or above 50, a short at or below 50.
-import type { Series, StrategyContext, StrategyModule } from '../../src/backtest/index.js';
+import type { Series, StrategyContext, StrategyModule } from 'contango';
 import { crossedAbove, crossedBelow } from './lib/cross.js';
 
 const rsiReversion: StrategyModule = {

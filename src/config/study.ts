@@ -58,6 +58,7 @@ export const studySchema = z.strictObject({
     name: z.string().min(1),
     /** fixed parameters; the search overrides the ones it varies */
     params: z.record(z.string(), z.number()).default({}),
+    typecheck: z.boolean().optional(), // .ts/.mts modules: type-check before anything runs (absent = true; docs/strategies.md)
   }),
   search: z
     .strictObject({
@@ -208,6 +209,7 @@ export function searchSpecOf(cfg: StudyConfig): SearchSpec {
  */
 export function studyHash(cfg: StudyConfig, resolvedProduct?: unknown): string {
   const { workers: _w, out: _o, taskTimeout: _t, ...rest } = cfg;
+  const { typecheck: _c, ...strategy } = rest.strategy; // checking the strategy's types changes no result
   let dataSize = -1;
   try {
     dataSize = statSync(dataFileOf(cfg)).size;
@@ -215,7 +217,7 @@ export function studyHash(cfg: StudyConfig, resolvedProduct?: unknown): string {
     /* reported when the data is loaded */
   }
   return createHash('sha256')
-    .update(canonicalJson({ ...rest, resolvedProduct: resolvedProduct ?? null, dataSize }))
+    .update(canonicalJson({ ...rest, strategy, resolvedProduct: resolvedProduct ?? null, dataSize }))
     .digest('hex')
     .slice(0, 16);
 }

@@ -1,7 +1,7 @@
 // TypeScript strategy files on Node 20 (which cannot import .ts): each file is transpiled with the `typescript`
-// package's transpileModule (syntax only, no type check) into an ES module in a cache directory, named by a content
-// hash, and imported from there. The same code runs on the main thread and in Piscina worker threads; a worker that
-// finds the output already cached does not load `typescript` at all.
+// package's transpileModule (syntax only; the type check is ./typecheck.ts) into an ES module in a cache directory,
+// named by a content hash, and imported from there. The same code runs on the main thread and in Piscina worker
+// threads; a worker that finds the output already cached does not load `typescript` at all.
 //
 // Relative imports are followed: `./util.js` (the TypeScript ESM convention for util.ts), `./util.ts` or `./util`
 // that resolve to a .ts/.mts file are transpiled too and the import is rewritten to the cached copy; imports of
@@ -58,7 +58,7 @@ interface Meta {
 
 let tsVersionCache: string | null = null;
 /** the installed typescript's version, read from its package.json (cheap: loading the compiler is not) */
-function tsVersion(): string {
+export function tsVersion(): string {
   if (tsVersionCache === null) {
     const req = createRequire(import.meta.url);
     tsVersionCache = (JSON.parse(readFileSync(req.resolve('typescript/package.json'), 'utf8')) as { version: string }).version;
@@ -67,7 +67,8 @@ function tsVersion(): string {
 }
 
 let tsModule: Promise<TS> | null = null;
-function loadTs(): Promise<TS> {
+/** the `typescript` package, loaded on first use (not by a worker whose module is cached) */
+export function loadTs(): Promise<TS> {
   tsModule ??= import('typescript').then((m) => ((m as { default?: TS }).default ?? (m as unknown as TS)));
   return tsModule;
 }
@@ -87,9 +88,10 @@ export function tsCacheDir(file: string): string {
   return path.join(cacheRoot(), 'ts');
 }
 
-const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+export const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function writeAtomic(file: string, text: string): void {
+/** write under a temporary name, then rename: a concurrent reader sees the old file or the whole new one */
+export function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.${threadId}.${Math.random().toString(36).slice(2)}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, file);

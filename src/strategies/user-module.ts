@@ -1,17 +1,28 @@
 // User strategy modules named by path in `task.strategy` (docs/strategies.md "Your own strategy"): .js / .mjs are
-// imported as they are, .ts / .mts are transpiled first (./ts-compile.ts). The module exports a StrategyModule as
-// default, or a factory (params) => Strategy as default or as `createStrategy`. Works the same on the main thread
-// and in Piscina workers (each loads the file once per process/thread; the transpiled output is shared on disk).
+// imported as they are, .ts / .mts are transpiled first (./ts-compile.ts) and, on the main thread, type-checked
+// before they run (./typecheck.ts). The module exports a StrategyModule as default, or a factory (params) =>
+// Strategy as default or as `createStrategy`. Works the same on the main thread and in Piscina workers (each loads
+// the file once per process/thread; the transpiled output is shared on disk).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import type { Strategy, StrategyModule } from '../backtest/strategy.js';
 import { compileTs, TS_EXTENSIONS, TsCompileError } from './ts-compile.js';
 
 const JS_EXTENSIONS = ['.js', '.mjs'];
 
+export interface UserModuleOptions {
+  /**
+   * Type-check a .ts/.mts module before importing it (config `strategy.typecheck`). Default: on the main thread
+   * only. Worker threads run what the main thread has already checked (a study checks once, before any task), so
+   * they skip it rather than pay for a compiler per thread.
+   */
+  typecheck?: boolean;
+}
+
 /** Load and check a user module; every failure is an Error naming the file and what was wrong. */
-export async function loadUserModule(ref: string): Promise<StrategyModule> {
+export async function loadUserModule(ref: string, opts: UserModuleOptions = {}): Promise<StrategyModule> {
   const abs = path.resolve(ref);
   const ext = path.extname(abs);
   const isTs = (TS_EXTENSIONS as readonly string[]).includes(ext);
@@ -26,6 +37,20 @@ export async function loadUserModule(ref: string): Promise<StrategyModule> {
     } catch (e) {
       if (e instanceof TsCompileError) throw new Error(`strategy module ${ref}: TypeScript error\n  ${e.message.split('\n').join('\n  ')}`);
       throw new Error(`strategy module ${ref}: cannot transpile (${(e as Error).message})`);
+    }
+    // after the transpile (a syntax error is reported as such, once) and before the import runs any of its code;
+    // loaded only here, so a worker thread never loads the checker
+    if (opts.typecheck ?? isMainThread) {
+      const { indent, StrategyTypeError, typecheckStrategy } = await import('./typecheck.js');
+      try {
+        await typecheckStrategy(abs);
+      } catch (e) {
+        if (e instanceof StrategyTypeError) {
+          const hint = 'fix them, or set strategy.typecheck: false to run it unchecked';
+          throw new Error(`strategy module ${ref}: ${e.summary} (${hint})\n${indent(e.lines, '    ')}`);
+        }
+        throw new Error(`strategy module ${ref}: cannot type-check (${(e as Error).message})`);
+      }
     }
   }
   let m: Record<string, unknown>;

@@ -174,7 +174,7 @@ export async function checkParams(study: ResolvedStudy, file: string): Promise<v
   const { cfg } = study;
   let mod;
   try {
-    mod = await loadStrategyModule(cfg.strategy.name);
+    mod = await loadStrategyModule(cfg.strategy.name, { typecheck: cfg.strategy.typecheck });
   } catch (e) {
     throw new ConfigError(file, [`strategy.name: found ${JSON.stringify(cfg.strategy.name)}; ${(e as Error).message}`]);
   }

@@ -1,10 +1,10 @@
 // The implementation of `contango backtest` (declared in src/cli/commands/backtest.ts).
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
+import { loadStrategyModule, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
 import { loadMbo } from '../../backtest/mbo-data.js';
 import { mboRange } from '../../backtest/mbo-data.js';
-import { dataFileOf, loadStudyConfig, resolveStudy } from '../../config/study.js';
+import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy } from '../../config/study.js';
 import { loadBars } from '../../data/bars.js';
 import { METRIC_ROWS, textTable } from '../../report/format.js';
 import { writeBacktestResults } from '../../report/results.js';
@@ -25,6 +25,12 @@ export async function runBacktestCommand(o: BacktestOptions): Promise<void> {
   const study = resolveStudy(cfg, o.config);
   const dataFile = dataFileOf(cfg);
   const task = { config: study.engine, strategy: cfg.strategy.name, params: cfg.strategy.params };
+  // the strategy (type-checked when it is TypeScript) before the data: a broken one is a config error, found at once
+  try {
+    await loadStrategyModule(cfg.strategy.name, { typecheck: cfg.strategy.typecheck });
+  } catch (e) {
+    throw new ConfigError(o.config, [`strategy.name: found ${JSON.stringify(cfg.strategy.name)}; ${(e as Error).message}`]);
+  }
   let result: BacktestResult;
   let window: { startNs: bigint; endNs: bigint };
   let runMs: number;

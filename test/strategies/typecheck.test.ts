@@ -1,0 +1,221 @@
+// Type check of user TypeScript strategies before they run (src/strategies/typecheck.ts): checked against the real
+// strategy API ('contango' → src/strategies/api-types), every error as file:line:column (in the entry, in a helper it
+// imports, in an untyped export), a remembered pass that skips the compiler, and the opt-out.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadUserModule } from '../../src/strategies/user-module.js';
+import { displayPath, MAX_REPORTED, StrategyTypeError, typecheckStats, typecheckStrategy } from '../../src/strategies/typecheck.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/strategies/rsi-reversion.ts', import.meta.url));
+let dir: string;
+let cache: string;
+const saved = process.env['CONTANGO_TS_CACHE'];
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'contango-typecheck-'));
+  cache = path.join(dir, 'cache');
+  process.env['CONTANGO_TS_CACHE'] = cache; // no cache files in the repository
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  if (saved === undefined) delete process.env['CONTANGO_TS_CACHE'];
+  else process.env['CONTANGO_TS_CACHE'] = saved;
+});
+
+/** write a file from its lines (so a test's line numbers can be read off the array index + 1) */
+function write(name: string, lines: string[]): string {
+  const f = path.join(dir, name);
+  mkdirSync(path.dirname(f), { recursive: true });
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+}
+
+/** the check's error, or a failure when it passes */
+async function typeErrors(f: string): Promise<StrategyTypeError> {
+  const e = await typecheckStrategy(f).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof StrategyTypeError)) throw new Error(`expected type errors in ${f}, got ${e === null ? 'a pass' : String(e)}`);
+  return e;
+}
+
+/** a typed strategy with a helper module, like the bundled example */
+const HELPER = ['export function above(x: number, level: number): boolean {', '  return x > level;', '}'];
+const TYPED = [
+  "import type { StrategyContext, StrategyModule } from 'contango';", // 1
+  "import { above } from './lib/above.js';", // 2
+  'const s: StrategyModule = {', // 3
+  "  name: 'typed',", // 4
+  "  description: '',", // 5
+  "  params: [{ name: 'qty', default: 1, min: 1, max: 10, integer: true, description: 'lots' }],", // 6
+  '  create(p) {', // 7
+  '    return {', // 8
+  '      onBar(ctx: StrategyContext) {', // 9
+  '        if (above(ctx.close.at(0), ctx.close.at(1))) ctx.buy(p.qty!);', // 10
+  '      },', // 11
+  '    };', // 12
+  '  },', // 13
+  '};', // 14
+  'export default s;', // 15
+];
+
+describe('a correct strategy', () => {
+  it('the bundled example passes, and a second check is remembered: no compiler, no Program', async () => {
+    const before = typecheckStats.programs;
+    await typecheckStrategy(EXAMPLE);
+    expect(typecheckStats.programs).toBe(before + 1);
+    expect(readdirSync(cache).filter((f) => /^rsi-reversion-[0-9a-f]{24}\.typecheck\.json$/.test(f))).toHaveLength(1);
+    await typecheckStrategy(EXAMPLE);
+    expect(typecheckStats.programs).toBe(before + 1);
+  });
+  it('a typed strategy with a helper passes; so does an untyped factory (its parameters typed by the API)', async () => {
+    write('ok/lib/above.ts', HELPER);
+    await typecheckStrategy(write('ok/typed.ts', TYPED));
+    await typecheckStrategy(
+      write('ok/untyped.ts', ["export default (p) => ({ onBar(ctx) { console.log(ctx.bar); ctx.sell(p.qty!, { type: 'limit', price: ctx.close.at() }); } });"]),
+    );
+  });
+});
+
+describe('errors, each at its file:line:column', () => {
+  it('a misspelt context property', async () => {
+    write('typo/lib/above.ts', HELPER);
+    const lines = [...TYPED];
+    lines[9] = '        if (above(ctx.clsoe.at(0), ctx.close.at(1))) ctx.buy(p.qty!);';
+    const e = await typeErrors(write('typo/typed.ts', lines));
+    expect(e.count).toBe(1);
+    expect(e.diagnostics[0]).toMatch(/typo\/typed\.ts:10:23: error TS2551: Property 'clsoe' does not exist on type 'StrategyContext'\. Did you mean 'close'\?$/);
+  });
+  it('a string where a number belongs', async () => {
+    write('arg/lib/above.ts', HELPER);
+    const lines = [...TYPED];
+    lines[9] = "        if (above(ctx.close.at(0), ctx.close.at(1))) ctx.buy('2');";
+    const e = await typeErrors(write('arg/typed.ts', lines));
+    expect(e.diagnostics).toHaveLength(1);
+    expect(e.diagnostics[0]).toMatch(/arg\/typed\.ts:10:62: error TS2345: Argument of type 'string' is not assignable to parameter of type 'number'\.$/);
+  });
+  it('an error in an imported relative module names that module', async () => {
+    write('helper/lib/above.ts', ['export function above(x: number, level: number): boolean {', '  return x > level.toFixed(2);', '}']);
+    const e = await typeErrors(write('helper/typed.ts', TYPED));
+    expect(e.diagnostics).toHaveLength(1);
+    expect(e.diagnostics[0]).toMatch(/helper\/lib\/above\.ts:2:10: error TS2365: Operator '>' cannot be applied to types 'number' and 'string'\.$/);
+  });
+  it("the entry's errors come first, then the imported files'", async () => {
+    write('order/lib/above.ts', ['export function above(x: number, level: number): boolean {', '  return x > level.toFixed(2);', '}']);
+    const lines = [...TYPED];
+    lines[9] = '        if (above(ctx.clsoe.at(0), ctx.close.at(1))) ctx.buy(p.qty!);';
+    const e = await typeErrors(write('order/typed.ts', lines));
+    expect(e.diagnostics.map((d) => d.match(/order\/(\S+:\d+:\d+):/)?.[1])).toEqual(['typed.ts:10:23', 'lib/above.ts:2:10']);
+  });
+  it('every error is listed, in file and position order, up to a cap', async () => {
+    const many = Array.from({ length: MAX_REPORTED + 7 }, (_, i) => `  ctx.buy('${i}');`);
+    const e = await typeErrors(
+      write('many.ts', ["import type { StrategyContext } from 'contango';", 'export function go(ctx: StrategyContext) {', ...many, '}', 'export default () => ({ onBar: go });']),
+    );
+    expect(e.count).toBe(MAX_REPORTED + 7);
+    expect(e.diagnostics).toHaveLength(MAX_REPORTED);
+    expect(e.diagnostics[0]).toMatch(/many\.ts:3:11: error TS2345/);
+    expect(e.diagnostics[1]).toMatch(/many\.ts:4:11: error TS2345/);
+    expect(e.lines.at(-1)).toBe('… and 7 more');
+    expect(e.message.split('\n')[0]).toBe(`${MAX_REPORTED + 7} type errors`);
+  });
+  it('an untyped object export is checked against the Strategy shape, its callbacks typed by the API', async () => {
+    const e = await typeErrors(
+      write('untyped/obj.ts', [
+        'export default {', // 1
+        "  name: 'u',", // 2
+        '  create(p) {', // 3
+        '    return {', // 4
+        '      onBar(ctx) {', // 5
+        '        if (ctx.clsoe.at(0) > p.x!) ctx.buy(1);', // 6
+        '      },', // 7
+        '    };', // 8
+        '  },', // 9
+        '  parms: [],', // 10
+        '};', // 11
+      ]),
+    );
+    expect(e.diagnostics).toHaveLength(2);
+    expect(e.diagnostics[0]).toMatch(/untyped\/obj\.ts:6:17: error TS2551: Property 'clsoe' does not exist on type 'StrategyContext'/);
+    expect(e.diagnostics[1]).toMatch(/untyped\/obj\.ts:10:3: error TS2353: Object literal may only specify known properties, and 'parms' does not exist/);
+  });
+  it('a factory declaration that returns no Strategy is reported at the export', async () => {
+    const e = await typeErrors(
+      write('decl/factory.ts', [
+        "import type { StrategyContext } from 'contango';",
+        '',
+        'export default function (p: Record<string, number>) {',
+        '  return { onbar(ctx: StrategyContext) { ctx.buy(p.qty ?? 1); } };',
+        '}',
+      ]),
+    );
+    expect(e.diagnostics).toHaveLength(1);
+    expect(e.diagnostics[0]).toMatch(/decl\/factory\.ts:3:1: error TS1360: default export: Type .* does not satisfy the expected type 'StrategyExport'\./);
+    expect(e.diagnostics[0]).toMatch(/\n\s+Type '\{ onbar\(ctx: StrategyContext\): void; \}' has no properties in common with type 'Strategy'\./);
+  });
+  it('createStrategy with the wrong parameter type; a value import of an API type', async () => {
+    const cs = await typeErrors(
+      write('cs/create.ts', ["import type { Strategy } from 'contango';", 'export function createStrategy(p: Record<string, string>): Strategy {', '  return {};', '}']),
+    );
+    expect(cs.diagnostics[0]).toMatch(/cs\/create\.ts:2:17: error TS1360: createStrategy: .*does not satisfy the expected type/);
+    const v = await typeErrors(
+      write('value/v.ts', ["import { Series } from 'contango';", 'export default () => ({ onBar() { new Series(new Float64Array(1), { bar: 0 }); } });']),
+    );
+    expect(v.diagnostics[0]).toMatch(/value\/v\.ts:2:39: error TS1362: 'Series' cannot be used as a value because it was exported using 'export type'\./);
+  });
+});
+
+describe('the remembered pass', () => {
+  it('an edit to an imported helper is seen: the check runs again and finds the new error', async () => {
+    const helper = write('edit/lib/above.ts', HELPER);
+    const entry = write('edit/typed.ts', TYPED);
+    await typecheckStrategy(entry);
+    const n = typecheckStats.programs;
+    await typecheckStrategy(entry);
+    expect(typecheckStats.programs).toBe(n); // remembered
+    writeFileSync(helper, HELPER.join('\n').replace('x > level', "x > level + ''"));
+    const e = await typeErrors(entry);
+    expect(typecheckStats.programs).toBe(n + 1);
+    expect(e.diagnostics[0]).toMatch(/edit\/lib\/above\.ts:2:10: error TS2365/);
+    await typeErrors(entry); // a failure is not remembered
+    expect(typecheckStats.programs).toBe(n + 2);
+  });
+  it('a file that starts with a byte-order mark is remembered too (hashed as the compiler reads it)', async () => {
+    const f = write('bom/s.ts', ['\uFEFFexport default () => ({ onBar() {} });']);
+    await typecheckStrategy(f);
+    const n = typecheckStats.programs;
+    await typecheckStrategy(f);
+    expect(typecheckStats.programs).toBe(n);
+  });
+});
+
+describe('loading a module', () => {
+  const broken = () =>
+    write('load/runs.ts', [
+      "import type { StrategyContext } from 'contango';",
+      'export default (p: Record<string, number>) => ({',
+      "  onBar(ctx: StrategyContext) { const lots: number = 'one'; void lots; },",
+      '});',
+    ]);
+  it('stops before the module runs, with every error under the file name and the way out', async () => {
+    const f = broken();
+    await expect(loadUserModule(f)).rejects.toThrow(
+      /^strategy module .*runs\.ts: 1 type error \(fix them, or set strategy\.typecheck: false to run it unchecked\)\n {4}.*load\/runs\.ts:3:39: error TS2322: Type 'string' is not assignable to type 'number'\.$/,
+    );
+  });
+  it('typecheck: false skips the check and the module loads', async () => {
+    const m = await loadUserModule(broken(), { typecheck: false });
+    expect(m.create).toBeTypeOf('function');
+  });
+});
+
+describe('file names', () => {
+  it('relative to the working directory inside it, absolute outside', () => {
+    expect(displayPath('/work/x/strategies/a.ts', '/work/x')).toBe('strategies/a.ts');
+    expect(displayPath('/tmp/a.ts', '/work/x')).toBe('/tmp/a.ts');
+  });
+});

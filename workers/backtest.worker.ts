@@ -9,6 +9,7 @@ import { threadId } from 'node:worker_threads';
 import { Piscina, workerData } from 'piscina';
 import type { BacktestResult, BarSeries, MboData } from '../src/backtest/api.js';
 import { prefixView } from '../src/backtest/prefix-view.js';
+import { adoptDerived } from '../src/backtest/shared-derived.js';
 import { vouchValidated } from '../src/backtest/validated.js';
 import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
 import type { DataSpec, RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
@@ -162,6 +163,7 @@ function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<Bar
     // new handles on the same memory; keeping one object keeps the per-view caches hitting)
     bars = Promise.resolve(data.shared);
     barsCache.set(key, bars);
+    if (data.derived) adoptDerived(data.shared, data.derived);
     return { key, bars };
   }
   const opts = { tickUnits: data.tickUnits, symbol: data.symbol, cache: data.cache };

@@ -69,9 +69,22 @@ export function annualization(barNs: number, s: SessionSpec): { barsPerDay: numb
 
 const cache = new WeakMap<BarSeries, Map<string, BarCalendar>>();
 
+/** What a calendar depends on besides the bars: the key of barCalendar's cache. */
+export const calendarKey = (product: ProductSpec): string => JSON.stringify([product.session, product.funding]);
+
+/**
+ * A calendar another thread computed with barCalendar for these bars (the same memory, shared): barCalendar
+ * returns it instead of computing its own (./shared-derived.ts).
+ */
+export function adoptCalendar(bars: BarSeries, key: string, cal: BarCalendar): void {
+  let m = cache.get(bars);
+  if (!m) cache.set(bars, (m = new Map()));
+  m.set(key, cal);
+}
+
 /** Calendar for a series and product, cached per series object (walk-forward runs many tasks on one series). */
 export function barCalendar(bars: BarSeries, product: ProductSpec): BarCalendar {
-  const key = JSON.stringify([product.session, product.funding]);
+  const key = calendarKey(product);
   let m = cache.get(bars);
   if (!m) cache.set(bars, (m = new Map()));
   let c = m.get(key);
@@ -160,14 +173,29 @@ export interface SettlementPrices {
  * has. Cached per flags array (one per calendar, so per series and product).
  */
 export function settlementPriceColumn(bars: BarSeries, product: ProductSpec, settle: Uint8Array): Float64Array | null {
+  return settlementPricesFor(bars, product, settle)?.settlePrice ?? null;
+}
+
+/** settlementPriceColumn with its day counts (null for method `close`). */
+export function settlementPricesFor(bars: BarSeries, product: ProductSpec, settle: Uint8Array): SettlementPrices | null {
   const sp = product.session.settlementPrice;
   if (sp.method !== 'vwap' || product.session.settlement === null) return null;
-  const key = JSON.stringify([product.session.timeZone, sp]);
+  const key = settlementKey(product);
   let m = settleCache.get(settle);
   if (!m) settleCache.set(settle, (m = new Map()));
   let r = m.get(key);
   if (!r) m.set(key, (r = settlementPrices(bars, product.session, settle)));
-  return r.settlePrice;
+  return r;
+}
+
+/** What settlement prices depend on besides the bars and the flags: the key of settlementPricesFor's cache. */
+export const settlementKey = (product: ProductSpec): string => JSON.stringify([product.session.timeZone, product.session.settlementPrice]);
+
+/** Settlement prices another thread computed for these flags (shared memory): settlementPricesFor returns them. */
+export function adoptSettlementPrices(settle: Uint8Array, key: string, prices: SettlementPrices): void {
+  let m = settleCache.get(settle);
+  if (!m) settleCache.set(settle, (m = new Map()));
+  m.set(key, prices);
 }
 
 /**

@@ -69,6 +69,13 @@ export interface SigmaAdv {
 
 const rollingCache = new WeakMap<object, Map<string, SigmaAdv>>();
 
+/** rollingSigmaAdv's result computed by another thread for this series (shared memory): returned from now on. */
+export function adoptSigmaAdv(series: object, lookback: number, barsPerDay: number, sa: SigmaAdv): void {
+  let m = rollingCache.get(series);
+  if (!m) rollingCache.set(series, (m = new Map()));
+  m.set(`${lookback}/${barsPerDay}`, sa);
+}
+
 /**
  * The same estimate as estimateSigmaAdv for every index at once, with running sums (exact for integer ticks
  * and lots), cached per series: O(1) per fill instead of O(lookback).

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
+import { deriveForWorkers, type SharedDerived } from '../backtest/shared-derived.js';
 import { shareBars } from './shared-bars.js';
 import { resolveParams } from '../backtest/strategy.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
@@ -61,9 +62,10 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol, shared: true };
   const dataFile = dataFileOf(cfg);
   // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
-  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
+  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner, tasksPerWorker: cfg.taskTimeout ? 1 : 2 });
   let cacheEntry: string | undefined;
   let shared: BarSeries | undefined;
+  let derived: SharedDerived | undefined;
   let range: { start: bigint; end: bigint };
   let dataRows: Record<string, unknown>;
   if (cfg.data.mbo !== undefined) {
@@ -103,6 +105,8 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     }
     range = rangeOf(bars);
     shared = shareBars(bars);
+    // while the workers start: the per-series columns every task would otherwise compute in every worker
+    derived = deriveForWorkers(shared, study.engine);
     dataRows = { bars: bars.ts.length, symbol: bars.symbol };
     log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   }
@@ -119,6 +123,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     pool: o.pool ?? ownPool,
     cacheEntry,
     sharedBars: shared,
+    sharedDerived: derived,
     onProgress: (p) => {
       progress ??= createProgress({ label: cfg.name, total: p.total, mode: o.progress, base: p.done });
       progress.update(p.done, `${p.resumed ? `resumed ${p.resumed} ` : ''}${p.retried ? `retried ${p.retried} ` : ''}${p.failed ? `failed ${p.failed}` : ''}`.trim());

@@ -23,6 +23,8 @@ export interface DataSpec {
    * second conversion to ticks, one copy in memory for all workers).
    */
   shared?: import('../backtest/api.js').BarSeries;
+  /** per-series columns of `shared` computed once by the main thread (src/backtest/shared-derived.ts) */
+  derived?: import('../backtest/shared-derived.js').SharedDerived;
 }
 
 export interface WorkerRequest {

@@ -11,6 +11,7 @@
 // finished task is journaled as it finishes, so an interrupted study resumes where it stopped.
 import { performance } from 'node:perf_hooks';
 import type { BacktestTask, BarSeries, Metrics } from '../backtest/api.js';
+import type { SharedDerived } from '../backtest/shared-derived.js';
 import type { ResolvedStudy } from '../config/study.js';
 import { foldSpecOf, searchSpecOf } from '../config/study.js';
 import { parseDuration } from './duration.js';
@@ -28,6 +29,8 @@ export interface StudyRunOptions {
   cacheEntry?: string;
   /** the bars in shared memory (./shared-bars.ts): every task carries them, workers load nothing themselves */
   sharedBars?: BarSeries;
+  /** their calendar, settlement prices and sigma/ADV, computed once (src/backtest/shared-derived.ts) */
+  sharedDerived?: SharedDerived;
   /** bars loaded in the main thread: only their time range is used here (folds) */
   range: { start: bigint; end: bigint };
   outDir: string;
@@ -98,7 +101,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const objective: Objective = cfg.objective;
   const journal = new ResultsJournal(opts.outDir);
   const done = journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, opts.fresh ?? false);
-  const data: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry, shared: opts.sharedBars };
+  const data: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry, shared: opts.sharedBars, derived: opts.sharedDerived };
 
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);
@@ -167,7 +170,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   // folds with nothing to choose from still count their OOS slot as finished
   const finishedWithoutOos = () => folds.filter((_, k) => isPending[k] === 0 && !oosResults[k] && !queue.some((q) => q.id === oosId(k))).length;
 
-  const pool = opts.pool ?? new BacktestPool(opts.workers, { runner: opts.runner });
+  const pool = opts.pool ?? new BacktestPool(opts.workers, { runner: opts.runner, tasksPerWorker: cfg.taskTimeout ? 1 : 2 });
   const inFlight = new Set<Promise<void>>();
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);

@@ -174,6 +174,18 @@ function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<Bar
   return { key, bars };
 }
 
+/**
+ * One equity buffer for the curves of this worker's metrics-only tasks: such a curve is read only inside its run
+ * (metrics), so the next run may overwrite it; allocating ~1 MB per task kept the GC busy. Tasks that send their
+ * curve back get their own array (two tasks can be in flight in a worker, see pool.ts: the second could run
+ * between the first's run and its reply).
+ */
+let equityScratch = new Float64Array(0);
+const equityBuffer = (bars: number): Float64Array => {
+  if (equityScratch.length < bars) equityScratch = new Float64Array(Math.max(bars, Math.ceil(equityScratch.length * 1.5)));
+  return equityScratch;
+};
+
 export default async function runTask(req: WorkerRequest) {
   if (req.data.mbo !== undefined) return runL3Task(req, req.data.mbo);
   const file = req.data.bars;
@@ -187,6 +199,7 @@ export default async function runTask(req: WorkerRequest) {
   const view = viewFor(key, series, endIndex(series.ts, req.task.endNs));
   const s0 = schedstat();
   const t0 = performance.now();
-  const result = await run(taskConfig(req), view);
+  // in-sample tasks reply metrics only (computed inside the run): their curves may share one buffer
+  const result = await run(taskConfig(req), view, req.want === 'metrics' ? { equityBuffer } : undefined);
   return reply(req, result, performance.now() - t0, loadMs, view.ts.length, s0);
 }

@@ -54,6 +54,22 @@ export function utcOffsetMinutes(tz: string, ms: number): number {
   return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
 }
 
+/**
+ * The first instant (ms, on a whole second) of the UTC day starting at `dayMs` whose offset is `late`, the offset at
+ * the day's end: the day's clock change, by bisection over its seconds (zones change on whole seconds; one change
+ * per day is assumed — no zone changes twice within a UTC day).
+ */
+export function offsetChangeMs(tz: string, dayMs: number, late: number): number {
+  let lo = 0; // seconds into the day: offset != late at lo ...
+  let hi = DAY_MS / 1000 - 1; // ... and == late at hi
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (utcOffsetMinutes(tz, dayMs + mid * 1000) === late) hi = mid;
+    else lo = mid;
+  }
+  return dayMs + hi * 1000;
+}
+
 /** Bars per trading day and per year for a bar length, by the product's trading calendar (not 252 fixed). */
 export function annualization(barNs: number, s: SessionSpec): { barsPerDay: number; periodsPerYear: number } {
   const dayNs = s.minutesPerDay * 60e9;
@@ -108,6 +124,8 @@ export function computeCalendar(bars: BarSeries, product: ProductSpec): BarCalen
   let cachedUtcDay = NaN;
   let dayOffset = 0;
   let variable = false;
+  let switchMs = 0; // on a day whose offset changes: the first ms of the new offset
+  let lateOffset = 0;
   let settledDay = -Infinity;
   const msAt = msReader(bars.ts);
   for (let i = 0; i < n; i++) {
@@ -119,8 +137,13 @@ export function computeCalendar(bars: BarSeries, product: ProductSpec): BarCalen
       const b = utcOffsetMinutes(s.timeZone, utcDay * DAY_MS + DAY_MS - 1);
       dayOffset = a;
       variable = a !== b;
+      if (variable) {
+        // a clock change this UTC day: find its second once (~17 lookups) instead of one lookup per bar
+        switchMs = offsetChangeMs(s.timeZone, utcDay * DAY_MS, b);
+        lateOffset = b;
+      }
     }
-    const offset = variable ? utcOffsetMinutes(s.timeZone, ms) : dayOffset;
+    const offset = variable && ms >= switchMs ? lateOffset : dayOffset;
     const localMs = ms + offset * 60_000;
     const localDate = Math.floor(localMs / DAY_MS);
     const minute = Math.floor((localMs - localDate * DAY_MS) / 60_000);

@@ -5,7 +5,13 @@ import { L2Engine } from './engine.js';
 import { resolveProduct } from './product.js';
 import { resolveParams, type Strategy, type StrategyModule } from './strategy.js';
 
-export function runL2(mod: StrategyModule, task: BacktestTask, config: BacktestConfig, bars: BarSeries): BacktestResult {
+/** Options of a run that do not change its result. */
+export interface RunOptions {
+  /** memory for the equity curve (EngineSetup.equityBuffer) */
+  equityBuffer?: (bars: number) => Float64Array;
+}
+
+export function runL2(mod: StrategyModule, task: BacktestTask, config: BacktestConfig, bars: BarSeries, opts: RunOptions = {}): BacktestResult {
   const params = resolveParams(mod, task.params ?? {});
   const product = resolveProduct(config.product, config.fees);
   if (config.execution.level !== 'L2') {
@@ -13,6 +19,6 @@ export function runL2(mod: StrategyModule, task: BacktestTask, config: BacktestC
   }
   const strategy: Strategy = mod.create(params);
   const warmupBars = mod.warmupBars?.(params);
-  const engine = new L2Engine(bars, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs, warmupBars });
+  const engine = new L2Engine(bars, { config, product, strategy, params, startNs: task.startNs, endNs: task.endNs, warmupBars, equityBuffer: opts.equityBuffer });
   return engine.run();
 }

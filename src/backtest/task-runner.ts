@@ -3,7 +3,7 @@
 // only for a config no one has validated yet (./validated.ts), the L3 engine only for an L3 task.
 import type { BacktestConfig } from '../config/backtest.js';
 import type { BacktestResult, BacktestTask, BarSeries, MboData } from './api.js';
-import { runL2 } from './run-l2.js';
+import { runL2, type RunOptions } from './run-l2.js';
 import { loadStrategyModule } from './strategy-loader.js';
 import { isVouched } from './validated.js';
 
@@ -19,9 +19,9 @@ async function configOf(raw: unknown): Promise<BacktestConfig> {
  * default, or a factory `(params) => Strategy` as default or as `createStrategy`. Deterministic: same inputs,
  * same result.
  */
-export async function runBacktest(task: BacktestTask, bars: BarSeries): Promise<BacktestResult> {
+export async function runBacktest(task: BacktestTask, bars: BarSeries, opts?: RunOptions): Promise<BacktestResult> {
   const mod = await loadStrategyModule(task.strategy);
-  return runL2(mod, task, await configOf(task.config), bars);
+  return runL2(mod, task, await configOf(task.config), bars, opts);
 }
 
 /**

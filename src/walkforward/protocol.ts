@@ -70,7 +70,11 @@ export interface WorkerResponse {
 }
 
 /** The function a runner module exports (the engine's runBacktest matches it). */
-export type RunBacktest = (task: BacktestTask, bars: import('../backtest/api.js').BarSeries) => import('../backtest/api.js').BacktestResult | Promise<import('../backtest/api.js').BacktestResult>;
+export type RunBacktest = (
+  task: BacktestTask,
+  bars: import('../backtest/api.js').BarSeries,
+  opts?: import('../backtest/run-l2.js').RunOptions,
+) => import('../backtest/api.js').BacktestResult | Promise<import('../backtest/api.js').BacktestResult>;
 
 /** The L3 entry point a runner module exports (the engine's runL3Backtest matches it). */
 export type RunL3Backtest = (task: BacktestTask, mbo: import('../backtest/api.js').MboData) => import('../backtest/api.js').BacktestResult | Promise<import('../backtest/api.js').BacktestResult>;

@@ -11,6 +11,7 @@ import type { BacktestResult, BarSeries, MboData } from '../src/backtest/api.js'
 import { prefixView } from '../src/backtest/prefix-view.js';
 import { adoptDerived } from '../src/backtest/shared-derived.js';
 import { vouchValidated } from '../src/backtest/validated.js';
+import { lowerBound } from '../src/util/int64-words.js';
 import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
 import type { DataSpec, RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
 
@@ -35,16 +36,6 @@ function runnerFor(spec: string | undefined): Promise<RunBacktest> {
   return r;
 }
 
-/** Largest index with ts < endNs (+1): binary search on the sorted timestamps. */
-function endIndex(ts: BigInt64Array, endNs: bigint): number {
-  let lo = 0, hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < endNs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * Views are kept per (file, length): the in-sample tasks of one fold share their end, and the engine caches
@@ -196,7 +187,7 @@ export default async function runTask(req: WorkerRequest) {
   const series = await bars;
   const loadMs = performance.now() - tWait;
   const run = await runnerFor(req.runner);
-  const view = viewFor(key, series, endIndex(series.ts, req.task.endNs));
+  const view = viewFor(key, series, lowerBound(series.ts, req.task.endNs));
   const s0 = schedstat();
   const t0 = performance.now();
   // in-sample tasks reply metrics only (computed inside the run): their curves may share one buffer

@@ -7,7 +7,7 @@
 //   6. the strategy's onBar: orders it places here fill at the next bar at the earliest
 // Nothing is allocated per bar: orders live in growable typed arrays, the fill object is reused.
 import type { BacktestResult, BarSeries, Trade } from './api.js';
-import { firstNotIncreasing } from '../util/int64-words.js';
+import { firstNotIncreasing, lowerBound } from '../util/int64-words.js';
 import { Account, type Position } from './account.js';
 import { checkPrice, checkQty, EngineContext } from './engine-context.js';
 import type { BarCalendar } from './calendar.js';
@@ -412,17 +412,6 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
   }
 }
 
-/** first index with ts[i] >= t */
-function lowerBound(ts: BigInt64Array, t: bigint): number {
-  let lo = 0,
-    hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Bad input is an error naming the column and row (docs/scales.md). */
 const validated = new WeakSet<BarSeries>();

@@ -5,6 +5,7 @@
 // either, the caller falls back to the touch (L3Engine: the mid of the book). Only trades the replay has reached by
 // the equity point that settles count, so a window configured to end after the settlement time cannot look ahead.
 import { roundToTick, utcOffsetMinutes } from './calendar.js';
+import { lowerBound } from '../util/int64-words.js';
 import type { TradePrints } from './mbo-data.js';
 import type { SessionSpec } from './product.js';
 
@@ -44,17 +45,6 @@ export function localToNs(tz: string, localDate: number, second: number): bigint
   return BigInt(local - offset * 60_000) * 1_000_000n;
 }
 
-/** First index with ts[i] >= t (ts sorted). */
-function lowerBound(ts: BigUint64Array, t: bigint): number {
-  let lo = 0,
-    hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /**
  * The settlement price in ticks from the prints: the window VWAP (`vwap`), else the last print of the trading day

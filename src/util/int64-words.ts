@@ -31,3 +31,15 @@ export function firstNotIncreasing(ts: BigInt64Array): number {
   }
   return -1;
 }
+
+/** First index i with ts[i] >= t in a sorted 64-bit column (ts.length when none): a binary search. */
+export function lowerBound(ts: BigInt64Array | BigUint64Array, t: bigint): number {
+  let lo = 0,
+    hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

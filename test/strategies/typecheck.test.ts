@@ -1,33 +1,20 @@
 // Type check of user TypeScript strategies before they run (src/strategies/typecheck.ts): checked against the real
 // strategy API ('contango' → src/strategies/api-types), every error as file:line:column (in the entry, in a helper it
 // imports, in an untyped export), a remembered pass that skips the compiler, and the opt-out.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTsCacheDir } from './helpers.js';
 import { loadUserModule } from '../../src/strategies/user-module.js';
 import { displayPath, MAX_REPORTED, StrategyTypeError, typecheckStats, typecheckStrategy } from '../../src/strategies/typecheck.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/strategies/rsi-reversion.ts', import.meta.url));
-let dir: string;
-let cache: string;
-const saved = process.env['CONTANGO_TS_CACHE'];
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'contango-typecheck-'));
-  cache = path.join(dir, 'cache');
-  process.env['CONTANGO_TS_CACHE'] = cache; // no cache files in the repository
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  if (saved === undefined) delete process.env['CONTANGO_TS_CACHE'];
-  else process.env['CONTANGO_TS_CACHE'] = saved;
-});
+const tmp = useTsCacheDir('contango-typecheck-'); // no cache files in the repository
 
 /** write a file from its lines (so a test's line numbers can be read off the array index + 1) */
 function write(name: string, lines: string[]): string {
-  const f = path.join(dir, name);
+  const f = path.join(tmp.dir, name);
   mkdirSync(path.dirname(f), { recursive: true });
   writeFileSync(f, lines.join('\n') + '\n');
   return f;
@@ -68,7 +55,7 @@ describe('a correct strategy', () => {
     const before = typecheckStats.programs;
     await typecheckStrategy(EXAMPLE);
     expect(typecheckStats.programs).toBe(before + 1);
-    expect(readdirSync(cache).filter((f) => /^rsi-reversion-[0-9a-f]{24}\.typecheck\.json$/.test(f))).toHaveLength(1);
+    expect(readdirSync(tmp.cache).filter((f) => /^rsi-reversion-[0-9a-f]{24}\.typecheck\.json$/.test(f))).toHaveLength(1);
     await typecheckStrategy(EXAMPLE);
     expect(typecheckStats.programs).toBe(before + 1);
   });

@@ -2,11 +2,11 @@
 // imported; relative imports followed; clear errors for a missing file, a missing export, a syntax error (file,
 // line, column) and an import that resolves to nothing. The bundled example runs through runBacktest and matches a
 // hand-written JavaScript twin bar for bar.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTsCacheDir } from './helpers.js';
 import { runBacktest, runBacktestWith } from '../../src/backtest/index.js';
 import type { Series, StrategyModule } from '../../src/backtest/strategy.js';
 import { compileTs, tsCacheDir } from '../../src/strategies/ts-compile.js';
@@ -17,23 +17,10 @@ import { config, NO_RISK, product, randomWalk, task } from '../backtest/helpers.
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/strategies/rsi-reversion.ts', import.meta.url));
 const ES = product('es');
-let dir: string;
-let cache: string;
-const saved = process.env['CONTANGO_TS_CACHE'];
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'contango-ts-'));
-  cache = path.join(dir, 'cache');
-  process.env['CONTANGO_TS_CACHE'] = cache; // no cache files in the repository
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  if (saved === undefined) delete process.env['CONTANGO_TS_CACHE'];
-  else process.env['CONTANGO_TS_CACHE'] = saved;
-});
+const tmp = useTsCacheDir('contango-ts-'); // no cache files in the repository
 
 function write(name: string, text: string): string {
-  const f = path.join(dir, name);
+  const f = path.join(tmp.dir, name);
   mkdirSync(path.dirname(f), { recursive: true });
   writeFileSync(f, text);
   return f;
@@ -85,9 +72,9 @@ describe('the bundled TypeScript example', () => {
   });
   it('writes the entry and its helper into the cache, named by content hash', async () => {
     const out = await compileTs(EXAMPLE);
-    expect(path.dirname(out)).toBe(cache);
+    expect(path.dirname(out)).toBe(tmp.cache);
     expect(path.basename(out)).toMatch(/^rsi-reversion-[0-9a-f]{24}\.mjs$/);
-    const files = readdirSync(cache);
+    const files = readdirSync(tmp.cache);
     expect(files.some((f) => /^cross-[0-9a-f]{24}\.mjs$/.test(f))).toBe(true);
     const text = readFileSync(out, 'utf8');
     expect(text).toMatch(/from "file:\/\/.*\/cross-[0-9a-f]{24}\.mjs"/); // the helper import points at its cached copy
@@ -130,7 +117,7 @@ describe('loading .ts modules', () => {
     await expect(loadUserModule(f)).rejects.toThrow(/imports\.ts:2:1: cannot resolve import "\.\/missing\.js"/);
   });
   it('a missing file, a wrong extension and a module without the export are clear errors', async () => {
-    await expect(runBacktest(task(config(ES), path.join(dir, 'nope.ts')), randomWalk(20, 1))).rejects.toThrow(/strategy module .*nope\.ts: no such file/);
+    await expect(runBacktest(task(config(ES), path.join(tmp.dir, 'nope.ts')), randomWalk(20, 1))).rejects.toThrow(/strategy module .*nope\.ts: no such file/);
     await expect(loadUserModule(write('x.py', 'print(1)'))).rejects.toThrow(/expected a \.js, \.mjs, \.ts or \.mts file \(found "\.py"\)/);
     const f = write('noexport.ts', 'export const helper = 1;\n');
     await expect(loadUserModule(f)).rejects.toThrow(/export a StrategyModule .* \(found: helper\)/);
@@ -138,10 +125,10 @@ describe('loading .ts modules', () => {
   it('an import cycle between .ts files is reported, not looped on', async () => {
     write('cyc/a.ts', `import { b } from './b.js';\nexport const a = 1 + b;\nexport default () => ({ onBar() {} });\n`);
     write('cyc/b.ts', `import { a } from './a.js';\nexport const b = 1;\nexport const c = () => a;\n`);
-    await expect(loadUserModule(path.join(dir, 'cyc/a.ts'))).rejects.toThrow(/import cycle .*a\.ts → b\.ts → a\.ts/);
+    await expect(loadUserModule(path.join(tmp.dir, 'cyc/a.ts'))).rejects.toThrow(/import cycle .*a\.ts → b\.ts → a\.ts/);
   });
   it('by default the cache lives under the source’s package root, so bare imports resolve from there', async () => {
-    const root = path.join(dir, 'pkg');
+    const root = path.join(tmp.dir, 'pkg');
     write('pkg/package.json', '{"type":"module"}');
     write('pkg/node_modules/answer/package.json', '{"name":"answer","type":"module","exports":{"import":"./index.js"}}');
     write('pkg/node_modules/answer/index.js', 'export default 42;\n');
@@ -154,7 +141,7 @@ describe('loading .ts modules', () => {
       const m = (await import(pathToFileURL(out).href)) as { value: number };
       expect(m.value).toBe(42);
     } finally {
-      process.env['CONTANGO_TS_CACHE'] = cache;
+      process.env['CONTANGO_TS_CACHE'] = tmp.cache;
     }
   });
 });

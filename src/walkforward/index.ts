@@ -6,7 +6,9 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
-import { deriveForWorkers, type SharedDerived } from '../backtest/shared-derived.js';
+import type { SharedDerived } from '../backtest/shared-derived.js';
+import { tickBarsDir } from '../data/cache/tick-bars.js';
+import { derivedFor } from './derived-cache.js';
 import { shareBars } from './shared-bars.js';
 import { resolveParams } from '../backtest/strategy.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
@@ -105,8 +107,10 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     }
     range = rangeOf(bars);
     shared = shareBars(bars);
-    // while the workers start: the per-series columns every task would otherwise compute in every worker
-    derived = deriveForWorkers(shared, study.engine);
+    // while the workers start: the per-series columns every task would otherwise compute in every worker (kept in
+    // the cache beside the bars, so a second run of a study reads them)
+    const tickSet = cacheEntry ? tickBarsDir(cacheEntry, { tickUnits: study.tickUnits, symbol: cfg.data.symbol }) : undefined;
+    derived = derivedFor(shared, study.engine, tickSet);
     dataRows = { bars: bars.ts.length, symbol: bars.symbol };
     log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   }

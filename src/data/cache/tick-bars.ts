@@ -70,7 +70,11 @@ export function readTickBars(dir: string, k: TickBarsKey, shared: boolean): BarS
   };
 }
 
-function readColumn(file: string, bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer | undefined {
+/**
+ * A column file of exactly `bytes` bytes: in a SharedArrayBuffer (`shared`), else mapped copy-on-write when the mmap
+ * module is there, else read. Undefined when the file is missing or has another size.
+ */
+export function readColumn(file: string, bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -102,13 +106,22 @@ function readColumn(file: string, bytes: number, shared: boolean): ArrayBuffer |
  * cache does not take that layout).
  */
 export function writeTickBars(dir: string, k: TickBarsKey, series: BarSeries): void {
-  if (series.mark || series.fundingRate || existsSync(dir)) return;
+  if (series.mark || series.fundingRate) return;
+  const meta: TickBarsMeta = { version: TICK_BARS_VERSION, symbol: series.symbol, barNs: series.barNs, rows: series.ts.length, tickUnits: String(k.tickUnits) };
+  writeColumnSet(dir, Object.fromEntries(COLUMNS.map((name) => [`${name}.${name === 'ts' ? 'i64' : 'f64'}`, series[name]])), meta);
+}
+
+/**
+ * Write column files and a meta.json into `dir`, all or nothing: into a temporary directory renamed into place.
+ * Best effort: an existing `dir`, a lost race with another process or a read-only cache leave things as they were.
+ */
+export function writeColumnSet(dir: string, files: Record<string, ArrayBufferView>, meta: unknown): void {
+  if (existsSync(dir)) return;
   const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
     mkdirSync(tmp);
-    for (const name of COLUMNS) {
-      const col = series[name];
-      const fd = openSync(path.join(tmp, `${name}.${name === 'ts' ? 'i64' : 'f64'}`), 'w');
+    for (const [name, col] of Object.entries(files)) {
+      const fd = openSync(path.join(tmp, name), 'w');
       try {
         const bytes = new Uint8Array(col.buffer, col.byteOffset, col.byteLength);
         for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
@@ -116,10 +129,9 @@ export function writeTickBars(dir: string, k: TickBarsKey, series: BarSeries): v
         closeSync(fd);
       }
     }
-    const meta: TickBarsMeta = { version: TICK_BARS_VERSION, symbol: series.symbol, barNs: series.barNs, rows: series.ts.length, tickUnits: String(k.tickUnits) };
     writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
     renameSync(tmp, dir);
   } catch {
-    rmSync(tmp, { recursive: true, force: true }); // another process won the rename, or the directory is read-only
+    rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,77 @@
+// Per-series columns computed once by a study's main thread (src/backtest/shared-derived.ts) and kept in the cache
+// beside the bars (src/walkforward/derived-cache.ts): a worker that adopts them gets exactly the calendar,
+// settlement prices and sigma/ADV it would have computed; a second run reads them from the cache; a damaged or
+// foreign set is recomputed.
+import { readdirSync, rmSync, truncateSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { barCalendar, computeCalendar, settlementPrices } from '../../src/backtest/calendar.js';
+import { resolveProduct } from '../../src/backtest/product.js';
+import { adoptDerived, deriveForWorkers } from '../../src/backtest/shared-derived.js';
+import { rollingSigmaAdv } from '../../src/backtest/slippage.js';
+import { loadProduct, validateBacktestConfig } from '../../src/config/backtest.js';
+import { cacheEntryFor, loadBarsFromEntry } from '../../src/data/bars.js';
+import { tickBarsDir } from '../../src/data/cache/tick-bars.js';
+import { generateEs } from '../../src/generate/es.js';
+import { databentoOhlcvTable } from '../../src/generate/index.js';
+import { writeParquetFile } from '../../src/report/parquet.js';
+import { derivedFor } from '../../src/walkforward/derived-cache.js';
+import { shareBars } from '../../src/walkforward/shared-bars.js';
+import { tmpDir } from './helpers.js';
+
+const work = tmpDir('contango-derived-');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const PRODUCTS = path.join(path.dirname(new URL(import.meta.url).pathname), '../../configs/products');
+const config = validateBacktestConfig({ product: loadProduct('es', PRODUCTS), execution: { slippage: true } });
+const product = resolveProduct(config.product, config.fees);
+const TICK = 250_000_000n;
+
+async function sharedBars() {
+  const file = path.join(work, 'es.parquet');
+  // across a DST change (2024-03-10) so the calendar has one in it
+  writeParquetFile(file, databentoOhlcvTable(generateEs({ seed: 8, start: '2024-03-03', end: '2024-03-16' })));
+  const entry = (await cacheEntryFor(file, path.join(work, 'cache')))!;
+  const bars = shareBars(loadBarsFromEntry(file, entry, { tickUnits: TICK, shared: true }));
+  return { bars, set: tickBarsDir(entry, { tickUnits: TICK }) };
+}
+
+function expectComputedValues(bars: ReturnType<typeof shareBars>, d: ReturnType<typeof deriveForWorkers>) {
+  // what a worker would compute on its own copy
+  const own = computeCalendar({ ...bars }, product);
+  for (const k of ['regular', 'day', 'week', 'settle', 'funding'] as const) expect(Array.from(d.calendar[k]), k).toEqual(Array.from(own[k]));
+  expect([d.calendar.barsPerDay, d.calendar.periodsPerYear]).toEqual([own.barsPerDay, own.periodsPerYear]);
+  expect(Array.from(d.settlement!.prices.settlePrice)).toEqual(Array.from(settlementPrices(bars, product.session, own.settle).settlePrice));
+  const sa = rollingSigmaAdv({}, bars.close, bars.volume, product.impact.lookbackBars, own.barsPerDay);
+  expect(Array.from(d.sigmaAdv!.columns.sigma)).toEqual(Array.from(sa.sigma));
+  expect(Array.from(d.sigmaAdv!.columns.adv)).toEqual(Array.from(sa.adv));
+  expect(d.calendar.day.buffer).toBeInstanceOf(SharedArrayBuffer);
+}
+
+describe('shared per-series columns', () => {
+  it('computed, kept, read back, adopted: always the values a worker computes itself', async () => {
+    const { bars, set } = await sharedBars();
+    const first = derivedFor(bars, config, set);
+    expectComputedValues(bars, first);
+    const kept = readdirSync(set).filter((f) => f.startsWith('derived-'));
+    expect(kept).toHaveLength(1);
+    const again = derivedFor(bars, config, set);
+    expectComputedValues(bars, again);
+    expect(again.calendar.day.buffer).not.toBe(first.calendar.day.buffer); // read, not the same memory
+    // a worker's copy of the series (structured clone: same shared memory, a new object) adopts them
+    const inWorker = structuredClone(bars);
+    adoptDerived(inWorker, again);
+    expect(barCalendar(inWorker, product)).toBe(again.calendar);
+    // a damaged file: recomputed, same values
+    truncateSync(path.join(set, kept[0]!, 'day.i32'), 4);
+    expectComputedValues(bars, derivedFor(bars, config, set));
+  });
+
+  it('other settings get a set of their own', async () => {
+    const { bars, set } = await sharedBars();
+    derivedFor(bars, config, set);
+    const noSlip = validateBacktestConfig({ product: loadProduct('es', PRODUCTS), execution: { slippage: false } });
+    const d = derivedFor(bars, noSlip, set);
+    expect(d.sigmaAdv).toBeNull();
+    expect(readdirSync(set).filter((f) => f.startsWith('derived-')).length).toBeGreaterThanOrEqual(2);
+  });
+});

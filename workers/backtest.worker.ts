@@ -168,8 +168,7 @@ function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<Bar
 /**
  * One equity buffer for the curves of this worker's metrics-only tasks: such a curve is read only inside its run
  * (metrics), so the next run may overwrite it; allocating ~1 MB per task kept the GC busy. Tasks that send their
- * curve back get their own array (two tasks can be in flight in a worker, see pool.ts: the second could run
- * between the first's run and its reply).
+ * curve back get their own array.
  */
 let equityScratch = new Float64Array(0);
 const equityBuffer = (bars: number): Float64Array => {

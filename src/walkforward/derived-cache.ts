@@ -9,29 +9,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BarSeries } from '../backtest/api.js';
 import { calendarKey, settlementKey } from '../backtest/calendar.js';
 import { resolveProduct } from '../backtest/product.js';
 import { deriveForWorkers, type SharedDerived } from '../backtest/shared-derived.js';
 import type { BacktestConfig } from '../config/backtest.js';
 import { readColumn, writeColumnSet } from '../data/cache/tick-bars.js';
+import { codeFingerprint } from '../util/code-fingerprint.js';
 
 const FORMAT = 1;
 /** the modules whose code decides the columns' values */
-const CODE = ['calendar', 'slippage', 'shared-derived', 'product'];
-
-let fingerprint: string | undefined;
-function codeFingerprint(): string {
-  if (fingerprint !== undefined) return fingerprint;
-  const h = createHash('sha256');
-  for (const name of CODE) {
-    // dist/src/backtest/*.js when built, src/backtest/*.ts under the test runner
-    const file = ['.js', '.ts'].map((ext) => fileURLToPath(new URL(`../backtest/${name}${ext}`, import.meta.url))).find((f) => existsSync(f));
-    h.update(name).update(file ? readFileSync(file) : 'missing');
-  }
-  return (fingerprint = h.digest('hex'));
-}
+const CODE = ['../backtest/calendar', '../backtest/slippage', '../backtest/shared-derived', '../backtest/product'];
 
 interface DerivedMeta {
   format: number;
@@ -51,7 +39,7 @@ export function derivedFor(bars: BarSeries, config: BacktestConfig, tickSetDir: 
   if (tickSetDir === undefined || !existsSync(tickSetDir)) return deriveForWorkers(bars, config);
   const product = resolveProduct(config.product, config.fees);
   const key = createHash('sha256')
-    .update(JSON.stringify([FORMAT, codeFingerprint(), calendarKey(product), settlementKey(product), config.execution.slippage, product.impact]))
+    .update(JSON.stringify([FORMAT, codeFingerprint(import.meta.url, CODE), calendarKey(product), settlementKey(product), config.execution.slippage, product.impact]))
     .digest('hex')
     .slice(0, 24);
   const dir = path.join(tickSetDir, `derived-${key}`);

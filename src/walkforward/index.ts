@@ -64,7 +64,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol, shared: true };
   const dataFile = dataFileOf(cfg);
   // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
-  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner, tasksPerWorker: cfg.taskTimeout ? 1 : 2 });
+  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
   let cacheEntry: string | undefined;
   let shared: BarSeries | undefined;
   let derived: SharedDerived | undefined;

@@ -56,12 +56,11 @@ export class BacktestPool {
   /**
    * `runner`: the module the tasks will use (default: the engine). Workers start importing it as soon as
    * they start, so the import overlaps the main thread's data loading instead of delaying the first task.
-   * `filename`: the worker module (default workerFile()). `tasksPerWorker`: tasks posted to a worker at once
-   * (default 2; 1 when tasks may be aborted, see start()).
+   * `filename`: the worker module (default workerFile()).
    */
   constructor(
     readonly size: number,
-    private readonly opts: { runner?: string; filename?: string; tasksPerWorker?: number } = {},
+    private readonly opts: { runner?: string; filename?: string } = {},
   ) {
     this.piscina = this.start();
   }
@@ -78,11 +77,9 @@ export class BacktestPool {
       // No Atomics.wait between tasks: an idle thread keeps its event loop running, so the imports it starts at
       // start-up (worker module, engine) proceed while the main thread loads the data. Costs a few µs a task.
       atomics: 'disabled',
-      // Two tasks handed to a worker at once: it runs them one after the other (a backtest never yields), and
-      // starts the second the moment the first ends instead of waiting for the main thread — which, with every
-      // core busy running workers, first has to be scheduled to post it. Not with a task timeout: aborting a
-      // task terminates its thread, and would take the task queued behind it along.
-      concurrentTasksPerWorker: this.opts.tasksPerWorker ?? 2,
+      // One task per worker at a time. Two would let a worker start its next task without waiting for the main
+      // thread, but a task that kills its thread (a crash, an abort on timeout) would take the one queued behind it
+      // along and spend that innocent task's retry: failures would be reported against the wrong tasks.
       // no queue limit: the scheduler only keeps a few tasks per worker in flight anyway
     });
     p.on('error', (e: unknown) => this.onPoolError(p, e instanceof Error ? e : new Error(String(e))));

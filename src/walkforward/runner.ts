@@ -170,7 +170,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   // folds with nothing to choose from still count their OOS slot as finished
   const finishedWithoutOos = () => folds.filter((_, k) => isPending[k] === 0 && !oosResults[k] && !queue.some((q) => q.id === oosId(k))).length;
 
-  const pool = opts.pool ?? new BacktestPool(opts.workers, { runner: opts.runner, tasksPerWorker: cfg.taskTimeout ? 1 : 2 });
+  const pool = opts.pool ?? new BacktestPool(opts.workers, { runner: opts.runner });
   const inFlight = new Set<Promise<void>>();
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);

@@ -2,7 +2,7 @@
 // columns instead of converting again, and gives exactly what a direct load gives; shared loads land in
 // SharedArrayBuffers; a damaged set is ignored and rebuilt; a tick size or symbol of its own gets its own set;
 // bad data is still an error naming file, row and column, and leaves nothing behind.
-import { existsSync, readdirSync, rmSync, truncateSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/backtest/api.js';
@@ -52,7 +52,8 @@ describe('tick bars beside a cache entry', () => {
     truncateSync(path.join(entry, set!, 'close.f64'), 8);
     const loaded = await loadBars(file, { tickUnits: ES_TICK, cache: { cacheDir } });
     expectSame(loaded, direct);
-    // the damaged set stays ignored (not overwritten in place); every load still converts correctly
+    // rebuilt by that load: the next one reads a whole set again
+    expect(statSync(path.join(entry, set!, 'close.f64')).size).toBe(direct.close.length * 8);
     expectSame(await loadBars(file, { tickUnits: ES_TICK, cache: { cacheDir } }), direct);
     const half = await loadBars(file, { tickUnits: ES_TICK / 2n, cache: { cacheDir } });
     expect(half.close[10]).toBe(direct.close[10]! * 2);

@@ -4,23 +4,28 @@
 // — and the result never changes: the entry is named by the source's SHA-256, so what is derived from it
 // stays valid as long as it does. Later loads read (or map) the finished columns.
 //
-// Layout: <entry>/bars-<tick units>-<bar ns or "auto">-<symbol, hex>/ with meta.json and one little-endian
+// Layout: <entry>/bars-<tick units>-<bar ns or "auto">-<symbol, hex>-<code>/ (code: a hash of the converting
+// code, src/util/code-fingerprint.ts, so another version never reads this one's) with meta.json and one little-endian
 // file per column (ts.i64, open.f64, high.f64, low.f64, close.f64, volume.f64). Written to a temporary
 // directory and renamed into place: a reader sees a complete set or none. A set that fails its checks
-// (version, row count, file sizes) is ignored and rebuilt.
+// (version, code, row count, file sizes) is ignored and rebuilt.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { BarSeries } from '../../backtest/api.js';
+import { codeFingerprint } from '../../util/code-fingerprint.js';
 import { mapFile } from './mmap.js';
 
-/** Bump when the conversion or the checks of src/data/bars.ts toBarSeries change what they produce. */
 const TICK_BARS_VERSION = 1;
+/** the code that converts and checks (src/data/bars.ts toBarSeries): an edit to it makes earlier sets stale */
+const CODE = ['../bars', './tick-bars'];
 
 const COLUMNS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 type ColumnName = (typeof COLUMNS)[number];
 
 interface TickBarsMeta {
   version: number;
+  /** codeFingerprint of the converting code */
+  code: string;
   symbol: string;
   barNs: number;
   rows: number;
@@ -37,7 +42,7 @@ export interface TickBarsKey {
 
 export function tickBarsDir(entryDir: string, k: TickBarsKey): string {
   const sym = Buffer.from(k.symbol ?? '', 'utf8').toString('hex') || 'any';
-  return path.join(entryDir, `bars-${k.tickUnits}-${k.barNs ?? 'auto'}-${sym}`);
+  return path.join(entryDir, `bars-${k.tickUnits}-${k.barNs ?? 'auto'}-${sym}-${codeFingerprint(import.meta.url, CODE).slice(0, 12)}`);
 }
 
 /**
@@ -51,7 +56,7 @@ export function readTickBars(dir: string, k: TickBarsKey, shared: boolean): BarS
   } catch {
     return undefined;
   }
-  if (meta.version !== TICK_BARS_VERSION || meta.tickUnits !== String(k.tickUnits) || !(meta.rows > 0)) return undefined;
+  if (meta.version !== TICK_BARS_VERSION || meta.code !== codeFingerprint(import.meta.url, CODE) || meta.tickUnits !== String(k.tickUnits) || !(meta.rows > 0)) return undefined;
   const cols: Partial<Record<ColumnName, ArrayBuffer | SharedArrayBuffer>> = {};
   for (const name of COLUMNS) {
     const buf = readColumn(path.join(dir, `${name}.${name === 'ts' ? 'i64' : 'f64'}`), meta.rows * 8, shared);
@@ -107,16 +112,16 @@ export function readColumn(file: string, bytes: number, shared: boolean): ArrayB
  */
 export function writeTickBars(dir: string, k: TickBarsKey, series: BarSeries): void {
   if (series.mark || series.fundingRate) return;
-  const meta: TickBarsMeta = { version: TICK_BARS_VERSION, symbol: series.symbol, barNs: series.barNs, rows: series.ts.length, tickUnits: String(k.tickUnits) };
+  const meta: TickBarsMeta = { version: TICK_BARS_VERSION, code: codeFingerprint(import.meta.url, CODE), symbol: series.symbol, barNs: series.barNs, rows: series.ts.length, tickUnits: String(k.tickUnits) };
   writeColumnSet(dir, Object.fromEntries(COLUMNS.map((name) => [`${name}.${name === 'ts' ? 'i64' : 'f64'}`, series[name]])), meta);
 }
 
 /**
- * Write column files and a meta.json into `dir`, all or nothing: into a temporary directory renamed into place.
- * Best effort: an existing `dir`, a lost race with another process or a read-only cache leave things as they were.
+ * Write column files and a meta.json into `dir`, all or nothing: into a temporary directory renamed into place. A
+ * `dir` already there is replaced (callers write only after reading it failed: it is damaged or stale). Best effort:
+ * a lost race with another process or a read-only cache leave things as they were.
  */
 export function writeColumnSet(dir: string, files: Record<string, ArrayBufferView>, meta: unknown): void {
-  if (existsSync(dir)) return;
   const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
     mkdirSync(tmp);
@@ -130,6 +135,8 @@ export function writeColumnSet(dir: string, files: Record<string, ArrayBufferVie
       }
     }
     writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+    // a reader of the old set meanwhile finds files missing or of the wrong size, and converts on its own
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
   } catch {
     rmSync(tmp, { recursive: true, force: true });

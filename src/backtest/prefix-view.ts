@@ -186,6 +186,13 @@ const CAUSAL = ['sma', 'ema', 'std', 'zscore', 'bollingerPctB', 'roc', 'rsi', 'h
 
 /** A view's column or shared indicator → the root-length array it is a prefix of. */
 const rootArray = new WeakMap<Float64Array, Float64Array>();
+/**
+ * Thread-independent names of root arrays, for memo keys that mean the same in every thread: a root series named with
+ * nameSeries (a study's shared bars, named alike in the main thread and the workers) gives its columns
+ * "<series>/close" etc., and an indicator computed from named arrays is named by its own key. Unnamed arrays key by a
+ * per-thread id.
+ */
+const arrayNames = new WeakMap<Float64Array, string>();
 const arrayIds = new WeakMap<Float64Array, number>();
 let nextArrayId = 1;
 const idOf = (a: Float64Array): number => {
@@ -210,6 +217,44 @@ function remember(key: string, a: Float64Array): void {
     if (memoBytes <= MEMO_BYTES || memo.size === 1) break;
     memo.delete(k);
     memoBytes -= v.byteLength;
+  }
+}
+
+/** Give a root series' columns thread-independent names (see arrayNames): `key` must identify the series' data. */
+export function nameSeries(root: BarSeries, key: string): void {
+  for (const k of ['open', 'high', 'low', 'close', 'volume', 'mark', 'fundingRate'] as const) {
+    const a = root[k];
+    if (a) arrayNames.set(a, `${key}/${k}`);
+  }
+}
+
+/**
+ * The memo's indicators over the series named `seriesKey`, moved out of this thread's memo into shared memory: what
+ * another thread's adoptIndicators takes (a study computes its candidates' indicators once in the main thread, see
+ * src/walkforward/indicator-precompute.ts).
+ */
+export function takeShareableIndicators(seriesKey: string): { key: string; values: Float64Array }[] {
+  const out: { key: string; values: Float64Array }[] = [];
+  for (const [key, a] of memo) {
+    if (key.includes('#') || !key.includes(`|s${seriesKey}/`)) continue;
+    const values = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    values.set(a);
+    out.push({ key, values });
+  }
+  for (const { key } of out) {
+    memoBytes -= memo.get(key)!.byteLength;
+    memo.delete(key);
+  }
+  return out;
+}
+
+/** Take indicators another thread computed (shareableIndicators) into this thread's memo. */
+export function adoptIndicators(entries: readonly { key: string; values: Float64Array }[]): void {
+  for (const { key, values } of entries) {
+    if (memo.has(key)) continue;
+    rootArray.set(values, values);
+    arrayNames.set(values, `(${key})`);
+    remember(key, values);
   }
 }
 
@@ -259,7 +304,7 @@ class PrefixIndicators extends IndicatorFactory {
             const full = rootArray.get(raw);
             if (full === undefined || (len >= 0 && raw.length !== len)) return plain(...args); // not ours: no sharing
             len = raw.length;
-            key += `|s${idOf(full)}`;
+            key += `|s${arrayNames.get(full) ?? `#${idOf(full)}`}`;
             onRoot.push(new Series(full, cursor));
           } else if (typeof a === 'number' || a === undefined) {
             key += `|${String(a)}`;
@@ -271,6 +316,7 @@ class PrefixIndicators extends IndicatorFactory {
         if (full === undefined) {
           full = Series.raw(plain(...onRoot));
           rootArray.set(full, full);
+          if (!key.includes('#')) arrayNames.set(full, `(${key})`);
           remember(key, full);
         } else {
           memo.delete(key); // most recently used goes last

@@ -11,10 +11,15 @@
 import type { BacktestConfig } from '../config/backtest.js';
 import type { BarSeries } from './api.js';
 import { adoptCalendar, adoptSettlementPrices, barCalendar, calendarKey, settlementKey, settlementPricesFor, type BarCalendar, type SettlementPrices } from './calendar.js';
+import { adoptIndicators, nameSeries } from './prefix-view.js';
 import { resolveProduct } from './product.js';
 import { adoptSigmaAdv, rollingSigmaAdv, type SigmaAdv } from './slippage.js';
 
 export interface SharedDerived {
+  /** names the series' columns alike in every thread (prefix-view.ts nameSeries) */
+  seriesKey?: string;
+  /** indicators over the series, computed once (src/walkforward/indicator-precompute.ts) */
+  indicators?: { key: string; values: Float64Array }[];
   calendarKey: string;
   calendar: BarCalendar;
   settlement: { key: string; prices: SettlementPrices } | null;
@@ -54,6 +59,8 @@ export function deriveForWorkers(bars: BarSeries, config: BacktestConfig): Share
 
 /** In a worker: make the engine's caches return the main thread's columns for `bars` (the shared series object). */
 export function adoptDerived(bars: BarSeries, d: SharedDerived): void {
+  if (d.seriesKey !== undefined) nameSeries(bars, d.seriesKey);
+  if (d.indicators) adoptIndicators(d.indicators);
   adoptCalendar(bars, d.calendarKey, d.calendar);
   if (d.settlement) adoptSettlementPrices(d.calendar.settle, d.settlement.key, d.settlement.prices);
   if (d.sigmaAdv) adoptSigmaAdv(bars, d.sigmaAdv.lookback, d.sigmaAdv.barsPerDay, d.sigmaAdv.columns);

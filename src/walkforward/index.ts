@@ -1,14 +1,15 @@
 // Run a walk-forward study end to end: config → data range → pool → results directory → summary.
 // Used by `contango walk-forward`, `contango demo` and the pool benchmark.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
-import type { SharedDerived } from '../backtest/shared-derived.js';
+import { adoptDerived, type SharedDerived } from '../backtest/shared-derived.js';
 import { tickBarsDir } from '../data/cache/tick-bars.js';
 import { derivedFor } from './derived-cache.js';
+import { precomputeIndicators } from './indicator-precompute.js';
 import { shareBars } from './shared-bars.js';
 import { resolveParams } from '../backtest/strategy.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
@@ -111,6 +112,12 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     // the cache beside the bars, so a second run of a study reads them)
     const tickSet = cacheEntry ? tickBarsDir(cacheEntry, { tickUnits: study.tickUnits, symbol: cfg.data.symbol }) : undefined;
     derived = derivedFor(shared, study.engine, tickSet);
+    adoptDerived(shared, derived); // this thread's engine (below) uses them too
+    // and the indicators of every candidate parameter set, once, for all workers
+    const seriesKey = randomUUID();
+    const sets = candidates(searchSpecOf(cfg));
+    // (not for a custom runner: its strategies are its own)
+    if (!o.runner) derived = { ...derived, seriesKey, indicators: await precomputeIndicators(shared, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, sets) };
     dataRows = { bars: bars.ts.length, symbol: bars.symbol };
     log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   }

@@ -16,6 +16,11 @@ import { generateEs } from '../../src/generate/es.js';
 import { databentoOhlcvTable } from '../../src/generate/index.js';
 import { writeParquetFile } from '../../src/report/parquet.js';
 import { derivedFor } from '../../src/walkforward/derived-cache.js';
+import { precomputeIndicators } from '../../src/walkforward/indicator-precompute.js';
+import { clearIndicatorMemo, indicatorMemoSize, prefixView } from '../../src/backtest/prefix-view.js';
+import { runBacktestWith } from '../../src/backtest/index.js';
+import { roc } from '../../src/strategies/indicators.js';
+import { BUILTIN_STRATEGIES } from '../../src/strategies/index.js';
 import { shareBars } from '../../src/walkforward/shared-bars.js';
 import { tmpDir } from './helpers.js';
 
@@ -73,5 +78,31 @@ describe('shared per-series columns', () => {
     const d = derivedFor(bars, noSlip, set);
     expect(d.sigmaAdv).toBeNull();
     expect(readdirSync(set).filter((f) => f.startsWith('derived-')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('indicators computed once by the main thread are exactly what a worker computes, and it computes none', async () => {
+    const { bars } = await sharedBars();
+    clearIndicatorMemo();
+    const base = { qty: 1, threshold: 1, exits: 0, mid: 240 };
+    const entries = await precomputeIndicators(bars, 'series-A', config, 'momentum', base, [{ fast: 30, slow: 480 }, { fast: 60, slow: 480 }]);
+    expect(entries.map((e) => e.key).sort()).toHaveLength(4); // roc 30, 60, 240, 480
+    expect(entries.every((e) => e.values.buffer instanceof SharedArrayBuffer)).toBe(true);
+    const r30 = entries.find((e) => e.key.startsWith('roc|') && e.key.endsWith('|30'))!;
+    expect(Array.from(r30.values)).toEqual(Array.from(roc(bars.close, 30)));
+    expect(indicatorMemoSize().entries).toBe(0); // moved out of this thread's memo
+    // a worker: its copy of the series (same memory, new object), named alike, adopts them
+    const worker = structuredClone(bars);
+    adoptDerived(worker, { ...deriveForWorkers(worker, config), seriesKey: 'series-A', indicators: entries });
+    expect(indicatorMemoSize().entries).toBe(4);
+    const mod = BUILTIN_STRATEGIES['momentum']!;
+    const n = worker.ts.length - 100;
+    const t = { config, strategy: 'momentum', params: { ...base, fast: 60, slow: 480 }, startNs: worker.ts[3_000]!, endNs: worker.ts[n - 1]! };
+    const got = runBacktestWith(mod, t, prefixView(worker, n));
+    expect(indicatorMemoSize().entries).toBe(4); // every indicator was found
+    clearIndicatorMemo();
+    const want = runBacktestWith(mod, t, prefixView(structuredClone(bars), n)); // unnamed: computes its own
+    expect(JSON.stringify(got.metrics)).toBe(JSON.stringify(want.metrics));
+    expect(Array.from(got.equity.equity)).toEqual(Array.from(want.equity.equity));
+    expect(want.trades.length).toBeGreaterThan(0);
   });
 });

@@ -13,12 +13,9 @@ import { precomputeIndicators } from './indicator-precompute.js';
 import { shareBars } from './shared-bars.js';
 import { resolveParams } from '../backtest/strategy.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
-import { mboRange } from '../backtest/mbo-data.js';
-import { loadMbo } from '../backtest/mbo-data.js';
 import { candidates } from './search.js';
 import type { BarSeries } from '../backtest/api.js';
 import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';
-import { writeStudyResults } from '../report/results.js';
 import { studySummary } from '../report/summary.js';
 import { log } from '../util/log.js';
 import { createProgress, type ProgressOptions } from '../util/progress.js';
@@ -36,6 +33,11 @@ export interface StudyCommandOptions {
   progress?: ProgressOptions['mode'];
   signal?: AbortSignal;
   pool?: BacktestPool;
+  /**
+   * close `pool` when the study's tasks are done, like a pool of its own (the CLI starts the pool before it loads
+   * this module, so the threads start while the modules load); by default a given pool is left open
+   */
+  closePool?: boolean;
   /** print the summary table to stdout (CLI) */
   print?: boolean;
   /** where product names are looked up (default configs/products under the cwd) */
@@ -58,14 +60,20 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const cfg = loadStudyConfig(o.config, sets);
   const study = resolveStudy(cfg, o.config, o.productsDir);
   if (!o.runner) await checkParams(study, o.config); // a custom runner (tests, benchmarks) has its own parameters
-  const workers = o.pool?.size ?? resolveWorkers(cfg.workers);
+  // a pool started early on a guess of the size (the CLI) that the validated config contradicts: start the right one
+  let given = o.pool;
+  if (given && o.closePool && given.size !== resolveWorkers(cfg.workers)) {
+    void given.close();
+    given = undefined;
+  }
+  const workers = given?.size ?? resolveWorkers(cfg.workers);
   const outDir = cfg.out;
   log.info(`study ${cfg.name} (config ${study.hash}) → ${outDir}; ${workers} worker(s)`);
   const tLoad = performance.now();
   const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol, shared: true };
   const dataFile = dataFileOf(cfg);
   // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
-  const ownPool = o.pool ? undefined : new BacktestPool(workers, { runner: o.runner });
+  const ownPool = given ? (o.closePool ? given : undefined) : new BacktestPool(workers, { runner: o.runner });
   let cacheEntry: string | undefined;
   let shared: BarSeries | undefined;
   let derived: SharedDerived | undefined;
@@ -75,6 +83,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     // L3: folds over the MBO file's exchange-time range (narrowed by `window`); each worker loads the records
     // itself (through the cache entry built here when data.cache is on) and replays them per task
     let mbo;
+    const { loadMbo, mboRange } = await import('../backtest/mbo-data.js'); // the DBN reader, for L3 studies only
     try {
       mbo = await loadMbo(cfg.data.mbo, { cache: cfg.data.cache });
     } catch (e) {
@@ -123,7 +132,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   }
   const loadMs = performance.now() - tLoad;
   let progress: ReturnType<typeof createProgress> | undefined;
-  const outcome = await runWalkForward({
+  const studyDone = runWalkForward({
     study,
     range,
     outDir,
@@ -131,7 +140,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     fresh: o.fresh,
     runner: o.runner,
     signal: o.signal,
-    pool: o.pool ?? ownPool,
+    pool: given ?? ownPool,
     cacheEntry,
     sharedBars: shared,
     sharedDerived: derived,
@@ -144,6 +153,11 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     await ownPool?.close();
     throw e;
   });
+  // the results writer (apache-arrow, parquet-wasm: ~0.3 s to load in a fresh process) loads while the workers run
+  const writer = import('../report/results.js');
+  writer.catch(() => undefined); // reported where it is awaited
+  const outcome = await studyDone;
+  const { writeStudyResults } = await writer;
   progress?.stop();
   // the threads end while the results are written (terminating them is not the main thread's work)
   const closing = ownPool?.close();

@@ -129,8 +129,11 @@ export class BacktestPool {
     });
   }
 
-  async close(): Promise<void> {
+  private closing: Promise<void> | undefined;
+
+  /** End the threads (idempotent: a second call waits for the first). */
+  close(): Promise<void> {
     this.closed = true;
-    await this.piscina.destroy();
+    return (this.closing ??= this.piscina.destroy());
   }
 }

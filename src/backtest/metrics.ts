@@ -33,29 +33,22 @@ export interface ReturnStats {
 
 /** Statistics of the per-bar returns r_t = E_t / E_{t−1} − 1, starting from `initial` (r = 0 after E ≤ 0). */
 export function returnStats(initial: number, equity: Float64Array): ReturnStats {
+  return finishReturnStats(initial, equity, curvePass(initial, null, equity));
+}
+
+/** The second pass of returnStats: the sample variance around the mean (two passes: no cancellation from Σr² − n·mean²). */
+function finishReturnStats(initial: number, equity: Float64Array, p: CurvePass): ReturnStats {
   const n = equity.length;
-  let prev = initial;
-  let sum = 0;
-  let down2 = 0;
-  for (let i = 0; i < n; i++) {
-    const e = equity[i]!;
-    const r = prev > 0 ? e / prev - 1 : 0;
-    sum += r;
-    const d = r < 0 ? r : 0;
-    down2 += d * d;
-    prev = e;
-  }
-  const mean = n > 0 ? sum / n : 0;
-  // second pass: sample variance around the mean (two passes: no cancellation from Σr² − n·mean²)
+  const mean = n > 0 ? p.sum / n : 0;
   let v = 0;
-  prev = initial;
+  let prev = initial;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
     const r = prev > 0 ? e / prev - 1 : 0;
     v += (r - mean) * (r - mean);
     prev = e;
   }
-  return { mean, sd: n > 1 ? Math.sqrt(v / (n - 1)) : 0, downside: n > 0 ? Math.sqrt(down2 / n) : 0 };
+  return { mean, sd: n > 1 ? Math.sqrt(v / (n - 1)) : 0, downside: n > 0 ? Math.sqrt(p.down2 / n) : 0 };
 }
 
 export interface DrawdownStats {
@@ -69,10 +62,33 @@ export interface DrawdownStats {
 
 /** Depth and durations of the drawdowns of an equity curve; a peak before the first bar dates from bar 0. */
 export function drawdownStats(initial: number, ts: BigInt64Array, equity: Float64Array): DrawdownStats {
+  return curvePass(initial, ts, equity).dd;
+}
+
+interface CurvePass {
+  /** Σ r and Σ min(r, 0)² over the per-bar returns (returnStats' first pass) */
+  sum: number;
+  down2: number;
+  /** Σ equity (the mean equity for turnover) */
+  eqSum: number;
+  /** the drawdowns (durations only with timestamps) */
+  dd: DrawdownStats;
+}
+
+/**
+ * One pass over a curve for everything a backtest's metrics read from it except the variance: the running sums of
+ * returnStats, the drawdowns, the equity sum. One pass instead of three over a task's equity (each accumulator sees
+ * the same values in the same order as in its own loop, so the results are the same doubles).
+ */
+function curvePass(initial: number, ts: BigInt64Array | null, equity: Float64Array): CurvePass {
   // Durations are taken once per drawdown (at its recovering bar, or at the end), not per bar: a BigInt
   // subtraction per bar allocated a BigInt per bar. Timestamps increase, so a drawdown's longest
   // under-water span ends at its last bar below the peak.
   const n = equity.length;
+  let prev = initial;
+  let sum = 0;
+  let down2 = 0;
+  let eqSum = 0;
   let peak = initial;
   let peakI = 0;
   let under = false;
@@ -81,8 +97,14 @@ export function drawdownStats(initial: number, ts: BigInt64Array, equity: Float6
   let underwater = 0n;
   for (let i = 0; i < n; i++) {
     const e = equity[i]!;
+    const r = prev > 0 ? e / prev - 1 : 0;
+    sum += r;
+    const d = r < 0 ? r : 0;
+    down2 += d * d;
+    prev = e;
+    eqSum += e;
     if (e >= peak) {
-      if (under) {
+      if (under && ts !== null) {
         // a drawdown ends (recovered to the old peak): from the peak bar to this bar, and to the bar before
         const rec = ts[i]! - ts[peakI]!;
         const uw = ts[i - 1]! - ts[peakI]!;
@@ -98,12 +120,12 @@ export function drawdownStats(initial: number, ts: BigInt64Array, equity: Float6
       if (dd > maxDd) maxDd = dd;
     }
   }
-  if (under) {
+  if (under && ts !== null) {
     const open = ts[n - 1]! - ts[peakI]!;
     if (open > toRecovery) toRecovery = open;
     if (open > underwater) underwater = open;
   }
-  return { maxDrawdown: maxDd, toRecoveryNs: Number(toRecovery), underwaterNs: Number(underwater) };
+  return { sum, down2, eqSum, dd: { maxDrawdown: maxDd, toRecoveryNs: Number(toRecovery), underwaterNs: Number(underwater) } };
 }
 
 /** Per bar, the fraction below the running peak of the curve itself (≤ 0), for charts and equity.parquet. */
@@ -162,16 +184,15 @@ export function tradeStats(trades: readonly Trade[]): Pick<Metrics, 'winRate' | 
 export function computeMetrics(m: MetricInputs): Metrics {
   const n = m.equity.length;
   const P = m.periodsPerYear;
-  const rs = returnStats(m.initialEquity, m.equity);
-  const dd = drawdownStats(m.initialEquity, m.ts, m.equity);
+  const pass = curvePass(m.initialEquity, m.ts, m.equity);
+  const rs = finishReturnStats(m.initialEquity, m.equity, pass);
+  const dd = pass.dd;
   const final = n > 0 ? m.equity[n - 1]! : m.initialEquity;
   const totalReturn = final / m.initialEquity - 1;
   const annualizedReturn = annualize(final / m.initialEquity, n, P / n);
   const { volatility, sharpe, sortino } = riskRatios(rs, P);
   const { winRate, profitFactor, averageTrade } = tradeStats(m.trades);
-  let eqSum = 0;
-  for (let i = 0; i < n; i++) eqSum += m.equity[i]!;
-  const meanEquity = n > 0 ? eqSum / n : m.initialEquity;
+  const meanEquity = n > 0 ? pass.eqSum / n : m.initialEquity;
   return {
     totalReturn,
     annualizedReturn,

@@ -36,7 +36,6 @@ function runnerFor(spec: string | undefined): Promise<RunBacktest> {
   return r;
 }
 
-
 /**
  * Views are kept per (file, length): the in-sample tasks of one fold share their end, and the engine caches
  * per series object (validation, trading calendar, sigma/ADV for impact), so a fold's second to last tasks on

@@ -412,7 +412,6 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
   }
 }
 
-
 /** Bad input is an error naming the column and row (docs/scales.md). */
 const validated = new WeakSet<BarSeries>();
 

@@ -45,7 +45,6 @@ export function localToNs(tz: string, localDate: number, second: number): bigint
   return BigInt(local - offset * 60_000) * 1_000_000n;
 }
 
-
 /**
  * The settlement price in ticks from the prints: the window VWAP (`vwap`), else the last print of the trading day
  * before the window's end (`last`); null when the trading day has no print before it. `upTo` (exclusive): the

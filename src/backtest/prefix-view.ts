@@ -16,6 +16,7 @@ import type { ProductSpec } from './product.js';
 import { ewVarianceColumn } from './risk.js';
 import { rollingSigmaAdv, type SigmaAdv } from './slippage.js';
 import { IndicatorFactory, Series, type Cursor } from './strategy.js';
+import { inSharedMemory } from '../util/shared-memory.js';
 
 type Col = Float64Array | BigInt64Array;
 
@@ -237,9 +238,7 @@ export function takeShareableIndicators(seriesKey: string): { key: string; value
   const out: { key: string; values: Float64Array }[] = [];
   for (const [key, a] of memo) {
     if (key.includes('#') || !key.includes(`|s${seriesKey}/`)) continue;
-    const values = new Float64Array(new SharedArrayBuffer(a.byteLength));
-    values.set(a);
-    out.push({ key, values });
+    out.push({ key, values: inSharedMemory(a) });
   }
   for (const { key } of out) {
     memoBytes -= memo.get(key)!.byteLength;

@@ -190,9 +190,7 @@ export class RiskGuard {
       this.nObs = i;
       return;
     }
-    const prev = close[i - 1]!;
-    const r = prev !== 0 ? close[i]! / prev - 1 : 0;
-    this.ewVar = this.lambda * this.ewVar + (1 - this.lambda) * r * r;
+    this.ewVar = ewStep(this.ewVar, close, i, this.lambda);
     this.nObs++;
   }
 
@@ -487,11 +485,13 @@ export function ewVarianceColumn(close: Float64Array, lambda: number): Float64Ar
   const n = close.length;
   const out = new Float64Array(n);
   let v = 0;
-  for (let i = 1; i < n; i++) {
-    const prev = close[i - 1]!;
-    const r = prev !== 0 ? close[i]! / prev - 1 : 0;
-    v = lambda * v + (1 - lambda) * r * r;
-    out[i] = v;
-  }
+  for (let i = 1; i < n; i++) out[i] = v = ewStep(v, close, i, lambda);
   return out;
+}
+
+/** The EW variance after observing bar i's close-to-close return, from the variance `v` before it. */
+function ewStep(v: number, close: Float64Array, i: number, lambda: number): number {
+  const prev = close[i - 1]!;
+  const r = prev !== 0 ? close[i]! / prev - 1 : 0;
+  return lambda * v + (1 - lambda) * r * r;
 }

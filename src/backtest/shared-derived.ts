@@ -14,6 +14,7 @@ import { adoptCalendar, adoptSettlementPrices, barCalendar, calendarKey, settlem
 import { adoptIndicators, nameSeries } from './prefix-view.js';
 import { resolveProduct } from './product.js';
 import { adoptSigmaAdv, rollingSigmaAdv, type SigmaAdv } from './slippage.js';
+import { inSharedMemory as shared } from '../util/shared-memory.js';
 
 export interface SharedDerived {
   /** names the series' columns alike in every thread (prefix-view.ts nameSeries) */
@@ -24,13 +25,6 @@ export interface SharedDerived {
   calendar: BarCalendar;
   settlement: { key: string; prices: SettlementPrices } | null;
   sigmaAdv: { lookback: number; barsPerDay: number; columns: SigmaAdv } | null;
-}
-
-function shared<T extends Uint8Array | Int32Array | Float64Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  out.set(a as never);
-  return out;
 }
 
 /** Compute the columns for `bars` (already in shared memory) under the study's validated engine config. */

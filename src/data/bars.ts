@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type * as ArrowNS from 'apache-arrow';
 import type { BarSeries } from '../backtest/api.js';
 import { firstNotIncreasing, int64Words } from '../util/int64-words.js';
+import { inSharedMemory } from '../util/shared-memory.js';
 import type { Column, ColumnBatch } from './batch.js';
 import { concatBatches } from './dbn/concat.js';
 import { UNDEF_PRICE } from './batch.js';
@@ -138,12 +139,12 @@ export function toBarSeries(raw: RawBars, opts: BarLoadOptions): BarSeries {
   const barNs = opts.barNs ?? inferBarNs(raw.ts);
   const series: BarSeries = {
     symbol: raw.symbol,
-    ts: opts.shared ? sharedCopy(raw.ts) : raw.ts,
+    ts: opts.shared ? inSharedMemory(raw.ts) : raw.ts,
     open: conv(raw.prices.open, 'open'),
     high: conv(raw.prices.high, 'high'),
     low: conv(raw.prices.low, 'low'),
     close: conv(raw.prices.close, 'close'),
-    volume: opts.shared ? sharedCopy(raw.volume) : raw.volume,
+    volume: opts.shared ? inSharedMemory(raw.volume) : raw.volume,
     barNs,
   };
   for (let i = 0; i < n; i++) {
@@ -153,15 +154,8 @@ export function toBarSeries(raw: RawBars, opts: BarLoadOptions): BarSeries {
     }
   }
   if (raw.mark) series.mark = conv(raw.mark, 'mark_price');
-  if (raw.fundingRate) series.fundingRate = opts.shared ? sharedCopy(raw.fundingRate) : raw.fundingRate;
+  if (raw.fundingRate) series.fundingRate = opts.shared ? inSharedMemory(raw.fundingRate) : raw.fundingRate;
   return series;
-}
-
-function sharedCopy<T extends BigInt64Array | Float64Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const out = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  (out as unknown as { set(x: T): void }).set(a);
-  return out;
 }
 
 /** A numeric column as float64, 64-bit integers converted exactly below 2^53 (and rounded like Number() above). */

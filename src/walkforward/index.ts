@@ -122,11 +122,13 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     const tickSet = cacheEntry ? tickBarsDir(cacheEntry, { tickUnits: study.tickUnits, symbol: cfg.data.symbol }) : undefined;
     derived = derivedFor(shared, study.engine, tickSet);
     adoptDerived(shared, derived); // this thread's engine (below) uses them too
-    // and the indicators of every candidate parameter set, once, for all workers
-    const seriesKey = randomUUID();
-    const sets = candidates(searchSpecOf(cfg));
-    // (not for a custom runner: its strategies are its own)
-    if (!o.runner) derived = { ...derived, seriesKey, indicators: await precomputeIndicators(shared, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, sets) };
+    // and the indicators of every candidate parameter set, once, for all workers (not for a custom runner: its
+    // strategies are its own)
+    if (!o.runner) {
+      const seriesKey = randomUUID();
+      const indicators = await precomputeIndicators(shared, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, candidates(searchSpecOf(cfg)));
+      derived = { ...derived, seriesKey, indicators };
+    }
     dataRows = { bars: bars.ts.length, symbol: bars.symbol };
     log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   }

@@ -4,14 +4,7 @@
 // per-worker load at start-up (which ran on every worker at once, next to the main thread's own load) and one
 // copy of the data in memory. Nothing writes to bars after loading (the engine and strategies only read).
 import type { BarSeries } from '../backtest/api.js';
-
-function shared<T extends Float64Array | BigInt64Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a; // loaded straight into shared memory (BarLoadOptions.shared)
-  const C = a.constructor as new (b: SharedArrayBuffer) => T;
-  const out = new C(new SharedArrayBuffer(a.byteLength));
-  (out as unknown as { set(x: T): void }).set(a);
-  return out;
-}
+import { inSharedMemory as shared } from '../util/shared-memory.js';
 
 export function shareBars(b: BarSeries): BarSeries {
   const out: BarSeries = {

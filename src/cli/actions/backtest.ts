@@ -2,8 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
-import { loadMbo } from '../../backtest/mbo-data.js';
-import { mboRange } from '../../backtest/mbo-data.js';
+import { loadMbo, mboRange } from '../../backtest/mbo-data.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy } from '../../config/study.js';
 import { loadBars } from '../../data/bars.js';
 import { METRIC_ROWS, textTable } from '../../report/format.js';

@@ -158,9 +158,17 @@ export const BENCHES: Bench[] = [
     what: 'walk-forward pool overhead and the 1 → 2 worker speed-up of a study',
     full: [],
     quick: ['--tasks', '200', '--config', 'configs/es-study.yaml'],
-    headlines: (r) => [
-      { figure: 'study speed-up, 2 workers vs 1', value: num(r['study']?.['speedup'], 'study.speedup'), unit: '×', better: 'higher', target: r['study']?.['target'] },
-    ],
+    // one headline per study size measured (bench/walkforward-pool.ts: `studies`; older files: `study` only)
+    headlines: (r) => {
+      const studies = (Array.isArray(r['studies']) ? r['studies'] : [r['study']]) as Json[];
+      return studies.map((s) => ({
+        figure: `study speed-up, 2 workers vs 1${s?.['tasks'] ? ` (${s['tasks']} tasks)` : ''}`,
+        value: num(s?.['speedup'], 'study.speedup'),
+        unit: '×',
+        better: 'higher' as const,
+        target: s?.['target'],
+      }));
+    },
   },
 ];
 

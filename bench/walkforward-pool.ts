@@ -2,11 +2,13 @@
 //   1. per-task overhead of the Piscina pool: N no-op tasks through 1 and 2 workers vs the same calls made
 //      directly in the main thread (the difference is the pool's cost per task);
 //   2. wall time of one walk-forward study at 1 and 2 workers, interleaved, R runs each (default 3, the fastest
-//      kept), and the speed-up (target >= 1.8 on a 2-core
-//      machine). By default the study is large enough that per-task overhead is small: `--years` (default 3) of
-//      generated ES one-minute bars (src/generate/es.ts, cached under the OS temp dir), momentum with a 2 × 2
-//      grid on rolling 120-day / 60-day folds: ~80 tasks of 0.05–0.3 s each. `--config configs/es-study.yaml`
-//      measures a given study instead (the bundled sample: tasks of ~15 ms, where overhead shows).
+//      kept), and the speed-up (target >= 1.8 on a 2-core machine). By default two sizes of one study, because the
+//      speed-up depends on how the fixed costs (worker start-up and JIT warm-up, the main thread's data load and
+//      results) compare with the work: `--years` (default 3) of generated ES one-minute bars (src/generate/es.ts,
+//      cached under the OS temp dir), momentum on rolling 120-day / 60-day folds, a 4 × 4 grid (272 tasks) and an
+//      8 × 8 grid (1,105 tasks). `--grid 'a=[…];b=[…]'` runs one grid instead (several: separated by `|`);
+//      `--config configs/es-study.yaml` measures a given study (the bundled sample: tasks of ~15 ms, where overhead
+//      shows).
 //   The load average (and `uptime`) before and after is recorded: on a shared 2-core machine the speed-up only
 //   means something when nothing else runs. Per run it also records the sum of task times inside the workers
 //   (engine work) and the main thread's share, to say where the time goes when the speed-up falls short.
@@ -39,9 +41,12 @@ const YEARS = Number(arg('years', '3'));
 const REPS = Number(arg('reps', '3'));
 const GIVEN = arg('config', '');
 const NOOP = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), 'walkforward-noop-runner.js')).href;
-// --grid 'a=[…];b=[…]' replaces the search grid (default: the generated study's own 2 × 2; for --config, 6 × 4)
-const GRID = arg('grid', GIVEN ? 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]' : '');
-const SETS = GRID.split(';').filter(Boolean).map((s) => `search.params.${s}`);
+// --grid 'a=[…];b=[…]' replaces the search grid; several grids separated by '|' are measured one after the other
+const DEFAULT_GRIDS = GIVEN
+  ? 'fast=[10,15,20,30,45,60];mid=[60,120,180,240]'
+  : 'fast=[15,30,45,60];slow=[480,720,960,1440]|fast=[10,15,20,30,45,60,90,120];slow=[240,360,480,600,720,960,1200,1440]';
+const GRIDS = arg('grid', DEFAULT_GRIDS).split('|').filter(Boolean);
+const setsOf = (grid: string) => grid.split(';').filter(Boolean).map((s) => `search.params.${s}`);
 
 function uptime(): string {
   try {
@@ -119,13 +124,13 @@ function threadCpuMs(): number {
   }
 }
 
-async function studyWall(config: string, workers: number) {
+async function studyWall(config: string, sets: string[], workers: number) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'contango-bench-'));
   const load = os.loadavg()[0]!;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const main0 = threadCpuMs();
-  const r = await runStudyCommand({ config, sets: SETS, workers, out, fresh: true, progress: 'silent' });
+  const r = await runStudyCommand({ config, sets, workers, out, fresh: true, progress: 'silent' });
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   // the main thread's CPU over the whole command: config, data load, scheduling, journaling, results
@@ -152,12 +157,52 @@ async function studyWall(config: string, workers: number) {
   };
 }
 
+/** One study (one grid) at 1 and 2 workers: interleaved runs, the fastest of each kept, its rows and summary. */
+async function measureStudy(config: string, grid: string) {
+  const sets = setsOf(grid);
+  const name = loadStudyConfig(config, sets).name;
+  // Interleaved 1, 2, 1, 2, …: REPS runs per setting, the fastest of each kept (load from other processes only ever
+  // adds time); every run is recorded with the load average before and after it.
+  const runs1: Awaited<ReturnType<typeof studyWall>>[] = [];
+  const runs2: typeof runs1 = [];
+  for (let k = 0; k < REPS; k++) {
+    runs1.push(await studyWall(config, sets, 1));
+    runs2.push(await studyWall(config, sets, 2));
+  }
+  const best = (r: typeof runs1) => r.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const s1 = best(runs1), s2 = best(runs2);
+  const speedup = s1.wallMs / s2.wallMs;
+  const poolSpeedup = s1.poolMs / s2.poolMs;
+  const rows: BenchRow[] = [];
+  for (const [w, s, sp] of [[1, s1, 1], [2, s2, speedup]] as const) {
+    rows.push({
+      case: `study ${name} (${s.tasks} tasks), ${w} worker(s)`, tasks: s.tasks, 'wall ms': Math.round(s.wallMs), 'ms/task (wall)': s.wallMs / s.tasks,
+      'engine ms/task': s.taskMs / s.tasks, 'engine CPU ms/task': s.cpuMs / s.tasks, 'waiting for a core ms/task': s.waitMs / s.tasks, 'pool phase ms': Math.round(s.poolMs),
+      'load data ms': Math.round(s.loadDataMs), 'other serial ms': Math.round(s.otherSerialMs), 'main thread CPU ms': Math.round(s.mainCpuMs),
+      'busy share': (s.taskMs / w) / s.poolMs, 'pool overhead µs/task/worker': '', 'speed-up': sp, 'speed-up (pool phase)': w === 1 ? 1 : poolSpeedup,
+      'load avg': s.loadAverage.map((x) => x.toFixed(2)).join(' → '),
+    });
+  }
+  const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
+  if (!identical) console.log(`WARNING: metrics.json differs between runs of ${grid}`);
+  const summary = {
+    grid: sets,
+    tasks: s1.tasks,
+    wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainCpuMs1: s1.mainCpuMs, mainCpuMs2: s2.mainCpuMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs, taskCpuMs1: s1.cpuMs, taskCpuMs2: s2.cpuMs, taskWaitMs1: s1.waitMs, taskWaitMs2: s2.waitMs,
+    loadDataMs1: s1.loadDataMs, loadDataMs2: s2.loadDataMs, otherSerialMs1: s1.otherSerialMs, otherSerialMs2: s2.otherSerialMs,
+    speedup, poolSpeedup, target: 1.8, identicalMetrics: identical,
+    // every run in order (1, 2, 1, 2, …): wall, pool phase, main-thread CPU, load average before → after
+    runs: [...runs1.keys()].flatMap((k) => [runs1[k]!, runs2[k]!]).map((r) => ({ workers: r.workers, wallMs: Math.round(r.wallMs), poolMs: Math.round(r.poolMs), mainCpuMs: Math.round(r.mainCpuMs), processCpuMs: Math.round(r.processCpuMs), loadAverage: r.loadAverage })),
+  };
+  return { rows, summary };
+}
+
 async function main() {
   setLogLevel('warn');
   const before = { uptime: uptime(), loadAverage: os.loadavg() };
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'contango-bench-study-'));
   const config = GIVEN || largeStudy(tmp);
-  const cfg = loadStudyConfig(config, SETS);
+  const cfg = loadStudyConfig(config, setsOf(GRIDS[0]!));
   const study = resolveStudy(cfg, config);
   const bars = await loadBars(dataFileOf(cfg), { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: true });
   // direct calls: the floor the pool is compared with
@@ -173,49 +218,26 @@ async function main() {
     overhead[`w${w}`] = perTaskUs * w - directUs;
     rows.push({ case: `no-op tasks, ${w} worker(s)`, tasks: TASKS, 'wall ms': Math.round(wall), 'ms/task (wall)': perTaskUs / 1000, 'pool overhead µs/task/worker': perTaskUs * w - directUs, 'speed-up': '' });
   }
-  // Interleaved 1, 2, 1, 2, …: REPS runs per setting, the fastest of each kept (load from other processes only ever
-  // adds time); every run is recorded with the load average before and after it.
-  const runs1: Awaited<ReturnType<typeof studyWall>>[] = [];
-  const runs2: typeof runs1 = [];
-  for (let k = 0; k < REPS; k++) {
-    runs1.push(await studyWall(config, 1));
-    runs2.push(await studyWall(config, 2));
+  const studies = [];
+  for (const grid of GRIDS) {
+    const m = await measureStudy(config, grid);
+    rows.push(...m.rows);
+    studies.push(m.summary);
   }
-  const best = (r: typeof runs1) => r.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-  const s1 = best(runs1), s2 = best(runs2);
-  const speedup = s1.wallMs / s2.wallMs;
-  const poolSpeedup = s1.poolMs / s2.poolMs;
-  for (const [w, s, sp] of [[1, s1, 1], [2, s2, speedup]] as const) {
-    rows.push({
-      case: `study ${cfg.name}, ${w} worker(s)`, tasks: s.tasks, 'wall ms': Math.round(s.wallMs), 'ms/task (wall)': s.wallMs / s.tasks,
-      'engine ms/task': s.taskMs / s.tasks, 'engine CPU ms/task': s.cpuMs / s.tasks, 'waiting for a core ms/task': s.waitMs / s.tasks, 'pool phase ms': Math.round(s.poolMs),
-      'load data ms': Math.round(s.loadDataMs), 'other serial ms': Math.round(s.otherSerialMs), 'main thread CPU ms': Math.round(s.mainCpuMs),
-      'busy share': (s.taskMs / w) / s.poolMs, 'pool overhead µs/task/worker': '', 'speed-up': sp, 'speed-up (pool phase)': w === 1 ? 1 : poolSpeedup,
-      'load avg': s.loadAverage.map((x) => x.toFixed(2)).join(' → '),
-    });
-  }
-  const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
   const after = { uptime: uptime(), loadAverage: os.loadavg() };
-  // a --grid run of the generated study is kept apart from the default one
-  report(`${GRID && !GIVEN ? 'walkforward-pool-grid' : 'walkforward-pool'}${V8_THREADS ? '-v8-threads' : ''}`, rows, {
-    config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, grid ${GRID || 'fast [30,60] x slow [480,960]'}, rolling 120d/60d`,
+  report(`walkforward-pool${V8_THREADS ? '-v8-threads' : ''}`, rows, {
+    config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, rolling 120d/60d folds`,
     bars: bars.ts.length,
     directCallUs: directUs,
     poolOverheadUsPerTask: overhead,
     loadBefore: before,
     loadAfter: after,
-    grid: SETS,
     v8: V8_THREADS ? 'background threads on (--v8-threads)' : '--single-threaded, as bin/contango.js runs studies',
-    study: {
-      wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainCpuMs1: s1.mainCpuMs, mainCpuMs2: s2.mainCpuMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs, taskCpuMs1: s1.cpuMs, taskCpuMs2: s2.cpuMs, taskWaitMs1: s1.waitMs, taskWaitMs2: s2.waitMs,
-      loadDataMs1: s1.loadDataMs, loadDataMs2: s2.loadDataMs, otherSerialMs1: s1.otherSerialMs, otherSerialMs2: s2.otherSerialMs,
-      speedup, poolSpeedup, target: 1.8, identicalMetrics: identical,
-      // every run in order (1, 2, 1, 2, …): wall, pool phase, main-thread CPU, load average before → after
-      runs: [...runs1.keys()].flatMap((k) => [runs1[k]!, runs2[k]!]).map((r) => ({ workers: r.workers, wallMs: Math.round(r.wallMs), poolMs: Math.round(r.poolMs), mainCpuMs: Math.round(r.mainCpuMs), processCpuMs: Math.round(r.processCpuMs), loadAverage: r.loadAverage })),
-    },
+    // one entry per grid, smallest first; `study` is the last (largest) one
+    studies,
+    study: studies[studies.length - 1],
   });
   rmSync(tmp, { recursive: true, force: true });
-  if (!identical) console.log('WARNING: metrics.json differs between runs');
   console.log(`before: ${before.uptime}\nafter:  ${after.uptime}\n(the speed-up is only meaningful on an otherwise idle machine)`);
 }
 

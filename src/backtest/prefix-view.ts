@@ -11,7 +11,7 @@
 // ends before its settlement time settles on its last bar, which computeCalendar learns at the next bar (which
 // the view doesn't have). That flag is recomputed from the view's own last two trading days.
 import type { BarSeries } from './api.js';
-import { barCalendar, computeCalendar, settlementPriceAt, settlementPriceColumn, type BarCalendar } from './calendar.js';
+import { barCalendar, calendarKey, computeCalendar, settlementPriceAt, settlementPriceColumn, type BarCalendar } from './calendar.js';
 import type { ProductSpec } from './product.js';
 import { ewVarianceColumn } from './risk.js';
 import { rollingSigmaAdv, type SigmaAdv } from './slippage.js';
@@ -58,7 +58,8 @@ export function rootOf(b: BarSeries): BarSeries | null {
   return root;
 }
 
-const calendars = new WeakMap<BarSeries, Map<ProductSpec, BarCalendar>>();
+/** per view, by calendarKey (a product's session and funding): equal products share a calendar, whatever object holds them */
+const calendars = new WeakMap<BarSeries, Map<string, BarCalendar>>();
 /** per root calendar: are its trading days non-decreasing (the condition for the last-bar fix below)? */
 const monotone = new WeakMap<BarCalendar, boolean>();
 /**
@@ -73,8 +74,9 @@ export function calendarOf(b: BarSeries, product: ProductSpec): BarCalendar {
   if (root === null) return barCalendar(b, product);
   let m = calendars.get(b);
   if (!m) calendars.set(b, (m = new Map()));
-  let c = m.get(product);
-  if (!c) m.set(product, (c = prefixCalendar(b, barCalendar(root, product), product)));
+  const key = calendarKey(product);
+  let c = m.get(key);
+  if (!c) m.set(key, (c = prefixCalendar(b, barCalendar(root, product), product)));
   return c;
 }
 

@@ -48,7 +48,23 @@ export interface ProductSpec {
   config: ProductConfig;
 }
 
+/**
+ * Products resolved per (product config, fees override) object: a walk-forward worker runs every task on one parsed
+ * config, and a fresh ProductSpec per task both repeated the conversions (decimal money, model objects) and missed
+ * every cache keyed by the product object (a view's calendar: src/backtest/prefix-view.ts). A ProductSpec and its
+ * models hold no mutable state, so sharing one is safe.
+ */
+const resolved = new WeakMap<ProductConfig, Map<FeesConfig | undefined, ProductSpec>>();
+
 export function resolveProduct(cfg: ProductConfig, feesOverride?: FeesConfig): ProductSpec {
+  let byFees = resolved.get(cfg);
+  if (!byFees) resolved.set(cfg, (byFees = new Map()));
+  let spec = byFees.get(feesOverride);
+  if (!spec) byFees.set(feesOverride, (spec = buildProduct(cfg, feesOverride)));
+  return spec;
+}
+
+function buildProduct(cfg: ProductConfig, feesOverride?: FeesConfig): ProductSpec {
   const tickValue = toMicro(cfg.tickValue);
   const s = cfg.session;
   const open = hhmmToMinutes(s.open);

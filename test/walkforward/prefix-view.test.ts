@@ -144,6 +144,20 @@ describe('prefix views: what is shared and what is not', () => {
     expect(rootOf(copy(es, 1000))).toBeNull();
   });
 
+  it('a view computes its calendar once per product, whichever object holds the product (one per task in a worker)', () => {
+    // resolveProduct hands out one spec per config object; a re-parsed config (another object, same values) still
+    // finds the view's calendar: it is keyed by the session and funding, not by the object
+    const cfg = loadProduct('es', PRODUCTS);
+    expect(resolveProduct(cfg)).toBe(resolveProduct(cfg));
+    const again = resolveProduct(JSON.parse(JSON.stringify(cfg)) as typeof cfg);
+    expect(again).not.toBe(resolveProduct(cfg));
+    const v = view(es, 5000);
+    expect(calendarOf(v, again)).toBe(calendarOf(v, resolveProduct(cfg)));
+    // another session is another calendar
+    const shifted = resolveProduct({ ...cfg, session: { ...cfg.session, settlement: '14:00' } });
+    expect(calendarOf(v, shifted)).not.toBe(calendarOf(v, again));
+  });
+
   it('sigma/ADV of a view is the rolling estimate on the cut series', () => {
     for (const n of [2, 3, 500, 12_345, es.ts.length]) {
       const got = sigmaAdvOf(view(es, n), 390, 1380);

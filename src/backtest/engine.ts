@@ -239,13 +239,14 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     const rateCol = b.fundingRate ?? null;
     const tv = this.product.tickValue;
     if (typeof strat.onBar !== 'function') throw new Error('strategy has no onBar(ctx): an L3 strategy (onBook) needs execution.level L3 and MBO data');
-    const onBar = strat.onBar.bind(strat);
 
     strat.init?.(this);
+    // strat.onBar(this), not a bound copy: a new bound function per task is a new call target for the optimized
+    // loop, which the next task's first bar deoptimizes (the method on the strategy's prototype stays the same)
     for (let i = this.warmFrom; i < startIdx; i++) {
       this.bar = i;
       risk.observeBar(close, i);
-      onBar(this);
+      strat.onBar(this);
     }
     risk.start(acct.cash, cal.day[startIdx] ?? 0, cal.week[startIdx] ?? 0);
     let barsInMarket = 0;
@@ -274,7 +275,7 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
       eqOut[i - startIdx] = eq;
       this.equityNow = eq;
       this.bar = i;
-      onBar(this);
+      strat.onBar(this);
     }
 
     const last = endIdx - 1;

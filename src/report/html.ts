@@ -24,9 +24,9 @@ export interface ReportInput {
   objectiveName?: string;
   /** whether the objective is maximized (default) or minimized: picks the best cell and the colours */
   objectiveDirection?: 'max' | 'min';
-  /** stitched (or single-run) equity in micro-units, x: ms since epoch */
-  equity: { x: ArrayLike<number>; y: ArrayLike<number> };
-  drawdown: { x: ArrayLike<number>; y: ArrayLike<number> };
+  /** stitched (or single-run) equity in micro-units, x: ms since epoch (or a function of the index giving it) */
+  equity: { x: ArrayLike<number> | ((i: number) => number); y: ArrayLike<number> };
+  drawdown: { x: ArrayLike<number> | ((i: number) => number); y: ArrayLike<number> };
   foldStarts?: number[];
   folds?: ReportFold[];
   /** in-sample objective per fold × parameter set */

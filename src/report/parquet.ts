@@ -3,7 +3,7 @@
 // (prices compress several times better than with plain or dictionary encoding).
 import { writeFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
-import { Compression, Encoding, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { Compression, EnabledStatistics, Encoding, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 
 export interface ParquetWriteOptions {
   /**
@@ -12,6 +12,17 @@ export interface ParquetWriteOptions {
    * quicker to write than with byte-stream-split.
    */
   floats?: 'byte-stream-split' | 'plain';
+  /**
+   * Integer columns that hold long runs of one value (a fold number per bar): plain encoding, which zstd turns into
+   * almost nothing, at ~half the write time of delta encoding.
+   */
+  runs?: readonly string[];
+  /**
+   * Min/max statistics (per page and row group): of every column (default), or of the timestamp columns only — what
+   * a reader filters a curve by. On a million-row equity curve the other columns' statistics cost ~20 % of the write
+   * time (parquet-wasm computes them slowly) and would let a reader skip nothing worth skipping in a few hundred KB.
+   */
+  statistics?: 'all' | 'timestamps';
 }
 
 export function parquetBytes(table: arrow.Table, o: ParquetWriteOptions = {}): Uint8Array {
@@ -24,9 +35,12 @@ export function parquetBytes(table: arrow.Table, o: ParquetWriteOptions = {}): U
     const t = field.type;
     if (t instanceof arrow.Float) {
       builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, o.floats === 'plain' ? Encoding.PLAIN : Encoding.BYTE_STREAM_SPLIT);
+    } else if (t instanceof arrow.Int && o.runs?.includes(field.name)) {
+      builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, Encoding.PLAIN);
     } else if (t instanceof arrow.Timestamp || (t instanceof arrow.Int && t.bitWidth >= 32)) {
       builder = builder.setColumnDictionaryEnabled(field.name, false).setColumnEncoding(field.name, Encoding.DELTA_BINARY_PACKED);
     }
+    if (o.statistics === 'timestamps' && !(t instanceof arrow.Timestamp)) builder = builder.setColumnStatisticsEnabled(field.name, EnabledStatistics.None);
   }
   return writeParquet(wasmTable, builder.build());
 }

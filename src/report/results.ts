@@ -65,13 +65,8 @@ export function equityTable(ts: BigInt64Array, equity: Float64Array, drawdown: F
   });
 }
 
-/** ns timestamps → ms for the charts, without a BigInt division per point */
-const msOf = (ts: BigInt64Array): Float64Array => {
-  const at = msReader(ts);
-  const out = new Float64Array(ts.length);
-  for (let i = 0; i < out.length; i++) out[i] = at(i);
-  return out;
-};
+/** How an equity curve is written: long flat runs (plain floats), fold numbers in runs, statistics on the time only. */
+const CURVE = { floats: 'plain', runs: ['fold'], statistics: 'timestamps' } as const;
 
 export interface StudyWriteInput {
   outDir: string;
@@ -125,7 +120,7 @@ export function writeStudyResults(w: StudyWriteInput): string[] {
   writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(trades, w.tickSize));
   files.push('trades.parquet');
   const s = outcome.stitched;
-  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(s.ts, s.equity, s.drawdown, s.fold), { floats: 'plain' });
+  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(s.ts, s.equity, s.drawdown, s.fold), CURVE);
   files.push('equity.parquet');
   const key = w.objective.metric as keyof Metrics;
   const reportFolds: ReportFold[] = foldsOut.map((f) => ({
@@ -148,7 +143,8 @@ export function writeStudyResults(w: StudyWriteInput): string[] {
       metrics: s.metrics,
       objectiveName: w.objective.metric,
       objectiveDirection: w.objective.direction === 'min' ? 'min' : 'max',
-      ...((x) => ({ equity: { x, y: s.equity }, drawdown: { x, y: s.drawdown } }))(msOf(s.ts)),
+      // ms since epoch of the points the charts keep only (downsample reads x where it keeps a point)
+      ...((x) => ({ equity: { x, y: s.equity }, drawdown: { x, y: s.drawdown } }))(msReader(s.ts)),
       foldStarts: outcome.folds.map((f) => Number(f.fold.testStart / 1_000_000n)),
       folds: reportFolds,
       grid: { params: outcome.params, values: outcome.folds.map((f) => f.inSample.map((m) => (m ? (m[key] as number) : undefined))) },
@@ -175,14 +171,14 @@ export function writeBacktestResults(w: BacktestWriteInput): string[] {
   const dd = drawdownSeries(w.equity.equity);
   writeFileSync(path.join(w.outDir, 'metrics.json'), stableJson({ backtest: w.name, configHash: w.hash, metrics: w.metrics }));
   writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(w.trades.map((t) => ({ ...t, fold: 0 })), w.tickSize));
-  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(w.equity.ts, w.equity.equity, dd), { floats: 'plain' });
+  writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(w.equity.ts, w.equity.equity, dd), CURVE);
   writeFileSync(
     path.join(w.outDir, 'report.html'),
     renderReport({
       title: `Backtest: ${w.name}`,
       subtitle: `config ${w.hash}`,
       metrics: w.metrics,
-      ...((x) => ({ equity: { x, y: w.equity.equity }, drawdown: { x, y: dd } }))(msOf(w.equity.ts)),
+      ...((x) => ({ equity: { x, y: w.equity.equity }, drawdown: { x, y: dd } }))(msReader(w.equity.ts)),
       run: Object.fromEntries(Object.entries(w.run).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
     }),
   );

@@ -10,21 +10,32 @@ export { esc };
 
 /**
  * Keep at most ~2·buckets points: the min and max of each bucket, so spikes survive. Takes typed arrays as they
- * come from a backtest (a million-bar curve is never copied into a JS array).
+ * come from a backtest (a million-bar curve is never copied into a JS array); x may be a function of the index, read
+ * at the kept points only (a curve's times converted from ns for the kept points, not for a million).
  */
-export function downsample(x: ArrayLike<number>, y: ArrayLike<number>, buckets = 1200): LineSeries {
-  if (x.length <= buckets * 2) return { x: Array.from(x), y: Array.from(y) };
-  const size = x.length / buckets;
+export function downsample(x: ArrayLike<number> | ((i: number) => number), y: ArrayLike<number>, buckets = 1200): LineSeries {
+  const n = typeof x === 'function' ? y.length : x.length;
+  const xAt = typeof x === 'function' ? x : (i: number) => x[i]!;
+  if (n <= buckets * 2) return { x: Array.from({ length: n }, (_, i) => xAt(i)), y: Array.from(y) };
+  const size = n / buckets;
   const ox: number[] = [], oy: number[] = [];
   for (let b = 0; b < buckets; b++) {
-    const lo = Math.floor(b * size), hi = Math.min(x.length, Math.floor((b + 1) * size));
+    const lo = Math.floor(b * size), hi = Math.min(n, Math.floor((b + 1) * size));
+    // the extremes kept in locals (a NaN never replaces one: its comparisons are false, as when it is read back)
     let iMin = lo, iMax = lo;
-    for (let i = lo; i < hi; i++) {
-      if (y[i]! < y[iMin]!) iMin = i;
-      if (y[i]! > y[iMax]!) iMax = i;
+    let vMin = y[lo]!, vMax = vMin;
+    for (let i = lo + 1; i < hi; i++) {
+      const v = y[i]!;
+      if (v < vMin) {
+        vMin = v;
+        iMin = i;
+      } else if (v > vMax) {
+        vMax = v;
+        iMax = i;
+      }
     }
     for (const i of iMin < iMax ? [iMin, iMax] : [iMax, iMin]) {
-      ox.push(x[i]!);
+      ox.push(xAt(i));
       oy.push(y[i]!);
     }
   }

@@ -10,3 +10,8 @@ export function inSharedMemory<T extends Typed>(a: T): T {
   (out as unknown as { set(x: T): void }).set(a);
   return out;
 }
+
+/** A zeroed Float64Array of n values in a SharedArrayBuffer of its own. */
+export function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT));
+}

@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
@@ -170,7 +171,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
       config: o.config,
       configHash: study.hash,
       overrides: o.sets ?? [],
-      data: [dataFileInfo(dataFile)],
+      data: [dataFileInfo(dataFile, cacheEntry && entrySha256(cacheEntry))],
       ...dataRows,
       workers,
       cores: os.availableParallelism(),
@@ -227,10 +228,19 @@ export async function checkParams(study: ResolvedStudy, file: string): Promise<v
   if (problems.size) throw new ConfigError(file, [...problems]);
 }
 
-/** Path, size and (up to 256 MB) SHA-256 of a data file, for the run log. */
-export function dataFileInfo(file: string): Record<string, unknown> {
+/**
+ * Path, size and (up to 256 MB) SHA-256 of a data file, for the run log. `sha256`: the content hash already known
+ * (the columnar cache's, checked against the file's size and mtime when the study loaded it): not hashed again.
+ */
+export function dataFileInfo(file: string, sha256?: string): Record<string, unknown> {
   const st = statSync(file);
   const info: Record<string, unknown> = { path: file, bytes: st.size, modified: st.mtime.toISOString() };
-  if (st.size <= 256 * 2 ** 20) info.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (sha256 !== undefined) info.sha256 = sha256;
+  else if (st.size <= 256 * 2 ** 20) info.sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
   return info;
+}
+
+/** The source's SHA-256 a cache entry is named by (src/data/cache/manifest.ts entryName: "<sha256>.<schema>…"). */
+function entrySha256(entryDir: string): string | undefined {
+  return /^([0-9a-f]{64})\./.exec(path.basename(entryDir))?.[1];
 }

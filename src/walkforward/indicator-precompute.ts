@@ -6,14 +6,19 @@
 // is one copy in the cache.
 //
 // The indicators come from the strategy's own init(ctx) over a view of the shared series, exactly as a task's
-// engine would ask for them (same calls, same keys); a set whose init fails is skipped (its tasks report it).
+// engine would ask for them (same calls, same keys); a set whose init fails is skipped (its tasks report it). They
+// are computed straight into SharedArrayBuffers (withColumnAllocator): computing into private arrays and copying
+// them over cost a second 8 MB of fresh memory per indicator — page faults and a copy, ~30 ms of the main thread's
+// start-up on a million bars.
 import type { BarSeries } from '../backtest/api.js';
 import { L2Engine } from '../backtest/engine.js';
-import { nameSeries, prefixView, takeShareableIndicators } from '../backtest/prefix-view.js';
+import { nameSeries, takeShareableIndicators } from '../backtest/prefix-view.js';
 import { resolveProduct } from '../backtest/product.js';
 import { loadStrategyModule } from '../backtest/strategy-loader.js';
 import { resolveParams } from '../backtest/strategy.js';
 import type { BacktestConfig } from '../config/backtest.js';
+import { withColumnAllocator } from '../strategies/indicators.js';
+import { sharedFloat64 } from '../util/shared-memory.js';
 
 export async function precomputeIndicators(
   shared: BarSeries,
@@ -28,14 +33,17 @@ export async function precomputeIndicators(
   const mod = await loadStrategyModule(strategy).catch(() => undefined);
   if (!mod) return []; // reported by the tasks
   const product = resolveProduct(config.product, config.fees);
-  // a view (one bar short): its engine's indicators are computed on, and remembered for, the whole series
-  const view = prefixView(shared, shared.ts.length - 1);
+  // a view of the whole series (parent: the series itself): its engine's indicators are computed on, and remembered
+  // for, the series; and its calendar is the series' own, adopted from the study's derived columns (a view one bar
+  // short had its own calendar cut and its last settlement flag recomputed, ~9 ms of the main thread for nothing)
+  const view: BarSeries = { ...shared, parent: shared };
   for (const set of sets.length ? sets : [{}]) {
     try {
       const params = resolveParams(mod, { ...baseParams, ...set });
       const s = mod.create(params);
       if (typeof s.init !== 'function') continue;
-      s.init(new L2Engine(view, { config, product, strategy: s, params, startNs: 0n, endNs: 0n }));
+      const engine = new L2Engine(view, { config, product, strategy: s, params, startNs: 0n, endNs: 0n });
+      withColumnAllocator(sharedFloat64, () => s.init!(engine));
     } catch {
       // the set's tasks fail and report why
     }

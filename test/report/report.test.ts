@@ -112,4 +112,23 @@ describe('results directory', () => {
     expect(Math.max(...d.y)).toBe(1e6);
     expect(Math.min(...d.y)).toBe(-1e6);
   });
+
+  it('downsampling reads a function of the index for x at the kept points only, same result as the array', () => {
+    const n = 100_000;
+    const x = Float64Array.from({ length: n }, (_, i) => 1.7e12 + i * 60_000);
+    const y = Float64Array.from({ length: n }, (_, i) => (i === 55_555 ? NaN : Math.sin(i / 700) + (i % 13) / 50));
+    const read: number[] = [];
+    const d = downsample((i) => (read.push(i), x[i]!), y, 300);
+    expect(d).toEqual(downsample(x, y, 300));
+    expect(read.length).toBe(d.x.length);
+    expect(downsample((i) => x[i]!, y.subarray(0, 50), 300)).toEqual(downsample(x.subarray(0, 50), y.subarray(0, 50), 300));
+  });
+
+  it('equity.parquet is written as a curve: fold numbers plain, not delta-encoded', async () => {
+    const { ParquetFile, Encoding } = await import('parquet-wasm');
+    const f = await ParquetFile.fromFile(new Blob([readFileSync(path.join(dir, 'equity.parquet'))]));
+    const cols = Object.fromEntries(f.metadata().rowGroup(0).columns().map((c) => [c.columnPath().join('.'), c.encodings()]));
+    expect(cols['fold']).not.toContain(Encoding.DELTA_BINARY_PACKED);
+    expect(cols['ts_event']).toContain(Encoding.DELTA_BINARY_PACKED);
+  });
 });

@@ -67,6 +67,8 @@ describe('causality: out[i] depends only on inputs up to i', () => {
   }
   it('shift moves values one bar later (features shifted one bar, SPEC §8)', () => {
     expect(Array.from(I.shift(Float64Array.from([1, 2, 3]), 1))).toEqual([NaN, 1, 2]);
+    // a negative shift would hand bar i the value of bar i + 1: refused, not computed
+    expect(() => I.shift(Float64Array.from([1, 2, 3]), -1)).toThrow(/future bars/);
   });
 });
 
@@ -89,5 +91,56 @@ describe('reference implementations', () => {
       expect(hi[i]).toBe(naive(i, 20, (w) => Math.max(...w)));
       expect(lo[i]).toBe(naive(i, 20, (w) => Math.min(...w)));
     }
+  });
+});
+
+describe('result columns from a chosen allocator (withColumnAllocator)', () => {
+  const x = walk(700, 11);
+  x[100] = NaN; // a gap: the rolling indicators restart after it
+  x[500] = 0; // a zero base for roc
+  const h = x.map((v) => v + 3);
+  const l = x.map((v) => v - 3);
+  const v = x.map((p) => (Number.isNaN(p) ? 0 : (p % 17) + 1));
+  const all: [string, () => Float64Array][] = [
+    ['shift', () => I.shift(x, 3)],
+    ['sma', () => I.sma(x, 20)],
+    ['ema', () => I.ema(x, 20)],
+    ['std', () => I.rollingStd(x, 20)],
+    ['zscore', () => I.zscore(x, 20)],
+    ['pctB', () => I.bollingerPctB(x, 20, 2)],
+    ['roc', () => I.roc(x, 10)],
+    ['rsi', () => I.rsi(x, 14)],
+    ['highest', () => I.highest(x, 15)],
+    ['lowest', () => I.lowest(x, 15)],
+    ['trueRange', () => I.trueRange(h, l, x)],
+    ['atr', () => I.atr(h, l, x, 14)],
+    ['rangePosition', () => I.rangePosition(h, l, x, 14)],
+    ['closeVsHigh', () => I.closeVsHigh(h, l, x)],
+    ['clv', () => I.clv(h, l, x)],
+    ['vwap', () => I.vwap(h, l, x, v, 30)],
+    ['keltner', () => I.keltnerPosition(h, l, x, 20, 2)],
+  ];
+  const bytes = (a: Float64Array) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  for (const [name, f] of all) {
+    it(`${name}: computed into shared memory holding garbage, bit for bit the plain result, in one column`, () => {
+      const plain = f();
+      const given: Float64Array[] = [];
+      const got = I.withColumnAllocator((n) => {
+        const a = new Float64Array(new SharedArrayBuffer(n * 8));
+        for (let i = 0; i < n; i++) a[i] = 12345.5; // every element must be written, warm-up NaNs included
+        given.push(a);
+        return a;
+      }, f);
+      expect(given).toHaveLength(1); // the result only: scratch columns (zscore's mean, ...) stay plain
+      expect(got).toBe(given[0]);
+      expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(bytes(got)).toEqual(bytes(plain));
+      expect(plain.buffer).not.toBeInstanceOf(SharedArrayBuffer); // the allocator applied inside the call only
+    });
+  }
+  it('the previous allocator is back after a throw; a wrong column is an error', () => {
+    expect(() => I.withColumnAllocator((n) => new Float64Array(n), () => I.sma(x, 0))).toThrow(/window/);
+    expect(() => I.withColumnAllocator((n) => new Float64Array(n + 1), () => I.roc(x, 5))).toThrow(/allocator returned 701 values for 700/);
+    expect(I.roc(x, 5).buffer).not.toBeInstanceOf(SharedArrayBuffer);
   });
 });

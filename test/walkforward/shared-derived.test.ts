@@ -2,7 +2,7 @@
 // beside the bars (src/walkforward/derived-cache.ts): a worker that adopts them gets exactly the calendar,
 // settlement prices and sigma/ADV it would have computed; a second run reads them from the cache; a damaged or
 // foreign set is recomputed.
-import { readdirSync, rmSync, truncateSync } from 'node:fs';
+import { readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { barCalendar, computeCalendar, settlementPrices } from '../../src/backtest/calendar.js';
@@ -19,6 +19,7 @@ import { derivedFor } from '../../src/walkforward/derived-cache.js';
 import { precomputeIndicators } from '../../src/walkforward/indicator-precompute.js';
 import { clearIndicatorMemo, indicatorMemoSize, prefixView } from '../../src/backtest/prefix-view.js';
 import { runBacktestWith } from '../../src/backtest/index.js';
+import { Series } from '../../src/backtest/strategy.js';
 import { roc } from '../../src/strategies/indicators.js';
 import { BUILTIN_STRATEGIES } from '../../src/strategies/index.js';
 import { shareBars } from '../../src/walkforward/shared-bars.js';
@@ -104,5 +105,29 @@ describe('shared per-series columns', () => {
     expect(JSON.stringify(got.metrics)).toBe(JSON.stringify(want.metrics));
     expect(Array.from(got.equity.equity)).toEqual(Array.from(want.equity.equity));
     expect(want.trades.length).toBeGreaterThan(0);
+  });
+
+  it('indicators are computed straight into shared memory: the columns the strategy got are the ones handed out', async () => {
+    const { bars } = await sharedBars();
+    clearIndicatorMemo();
+    // a strategy that keeps what its init got from ctx.ind
+    const file = path.join(work, 'probe.mjs');
+    writeFileSync(file, `export default function (p) {\n  return { init(ctx) { globalThis.__contangoProbe.push(ctx.ind.roc(ctx.close, p.n)); }, onBar() {} };\n}\n`);
+    const seen: Series[] = [];
+    (globalThis as { __contangoProbe?: Series[] }).__contangoProbe = seen;
+    try {
+      const entries = await precomputeIndicators(bars, 'series-P', config, file, {}, [{ n: 30 }, { n: 90 }]);
+      expect(seen).toHaveLength(2);
+      for (const [k, n] of [30, 90].entries()) {
+        const got = Series.raw(seen[k]!);
+        const entry = entries.find((e) => e.key === `roc|sseries-P/close|${n}`)!;
+        expect(entry.values).toBe(got); // the very column the strategy read: not a copy
+        expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(got)).toEqual(Array.from(roc(bars.close, n)));
+      }
+    } finally {
+      delete (globalThis as { __contangoProbe?: Series[] }).__contangoProbe;
+      clearIndicatorMemo();
+    }
   });
 });

@@ -1,9 +1,9 @@
 // Piscina worker: runs one backtest per task. Module state persists for the worker's life, so the bar
-// data is loaded once per worker (and per file) and the engine module — with its WebAssembly instance —
-// is imported once. The bars a backtest sees are cut at the task's end (a view, not a copy), so no
+// data is loaded once per worker (and per file), or adopted once from the main thread's shared memory (the handles
+// come with a thread's first request only: see lacksPayload), and the engine module — with its WebAssembly
+// instance — is imported once. The bars a backtest sees are cut at the task's end (a view, not a copy), so no
 // strategy can read past its window; bars before the start are warm-up. L3 tasks (data.mbo) replay the
 // worker's copy of the MBO records from the start for each task (the book before the window is warm-up).
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { Piscina, workerData } from 'piscina';
@@ -13,7 +13,8 @@ import { adoptDerived } from '../src/backtest/shared-derived.js';
 import { vouchValidated } from '../src/backtest/validated.js';
 import { lowerBound } from '../src/util/int64-words.js';
 import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
-import type { DataSpec, RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
+import type { DataSpec, NeedData, RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
+import { threadSchedstat as schedstat } from '../src/walkforward/thread-cpu.js';
 
 const barsCache = new Map<string, Promise<BarSeries>>();
 const runners = new Map<string, Promise<RunBacktest>>();
@@ -88,38 +89,21 @@ function taskConfig(req: WorkerRequest): WorkerRequest['task'] {
   return { ...req.task, config: configs.get(req.configKey) };
 }
 
-/**
- * This thread's scheduler counters (Linux /proc/thread-self/schedstat): ns on a CPU and ns runnable but waiting
- * for one. Their change over a task says whether a slow task computed longer or waited for a core (other
- * processes, GC helper threads, the other workers). Null where the file does not exist.
- */
-function schedstat(): [number, number] | null {
-  try {
-    const f = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
-    return [Number(f[0]), Number(f[1])];
-  } catch {
-    return null;
-  }
-}
-
 function reply(req: WorkerRequest, result: BacktestResult, runMs: number, loadMs: number, rows: number, s0: [number, number] | null) {
-  const res: WorkerResponse = { id: req.id, metrics: result.metrics, runMs, loadMs, bars: rows, threadId };
+  const res: WorkerResponse = { id: req.id, metrics: result.metrics, runMs, loadMs, bars: rows, threadId, deliveries };
   const s1 = s0 && schedstat();
   if (s0 && s1) {
     res.cpuMs = (s1[0] - s0[0]) / 1e6;
     res.waitMs = (s1[1] - s0[1]) / 1e6;
   }
-  const transfer: ArrayBuffer[] = [];
-  if (req.want === 'full') {
-    // copy out of the engine's (possibly shared or reused) buffers once, then transfer the copies
-    const ts = result.equity.ts.slice();
-    const equity = result.equity.equity.slice();
-    res.equity = { ts, equity };
-    res.trades = result.trades;
-    transfer.push(ts.buffer as ArrayBuffer, equity.buffer as ArrayBuffer);
-  }
+  if (req.want !== 'full') return res;
+  // copy out of the engine's (possibly shared or reused) buffers once, then transfer the copies
+  const ts = result.equity.ts.slice();
+  const equity = result.equity.equity.slice();
+  res.equity = { ts, equity };
+  res.trades = result.trades;
   // a "transferable" wrapper marked movable: Piscina posts `res` with the buffers in the transfer list
-  const wrapper = { [Piscina.transferableSymbol]: transfer, [Piscina.valueSymbol]: res };
+  const wrapper = { [Piscina.transferableSymbol]: [ts.buffer, equity.buffer], [Piscina.valueSymbol]: res };
   return Piscina.move(wrapper as unknown as Parameters<typeof Piscina.move>[0]);
 }
 
@@ -143,19 +127,37 @@ async function runL3Task(req: WorkerRequest, file: string) {
   return reply(req, result, performance.now() - t0, loadMs, result.equity.ts.length, s0);
 }
 
-/** The worker's bars for a data spec: loaded once (first task, or the prefetch at start-up) and kept. */
+/** Requests this thread received with the once-per-thread payload (config JSON, shared data): in every reply. */
+let deliveries = 0;
+/** The shared data set this thread adopted (DataSpec.shared): the latest study run's; a new run's replaces it. */
+let sharedSet: { key: string; bars: BarSeries } | null = null;
+
+/**
+ * Whether the request relies on a config or shared data this thread does not hold (it is new, e.g. in place of a
+ * crashed one, or the study run is): such a request is answered with NeedData and sent again with them.
+ */
+function lacksPayload(req: WorkerRequest): boolean {
+  if (req.configKey !== undefined && req.configJson === undefined && req.task.config == null && !configs.has(req.configKey)) return true;
+  const s = req.data.shared;
+  return s !== undefined && s.bars === undefined && sharedSet?.key !== s.key;
+}
+
+/** The worker's bars for a data spec: the shared set, or loaded once (first task) and kept. */
 function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<BarSeries> } {
+  const s = data.shared;
+  if (s !== undefined) {
+    if (sharedSet?.key !== s.key) {
+      // the first request of a run on this thread: it carries the handles (lacksPayload). Adopted once; requests that
+      // carry them again are ignored (keeping one series object keeps the per-view and per-series caches hitting).
+      views.clear(); // views of an earlier run's series would pin its memory
+      sharedSet = { key: s.key, bars: s.bars! };
+      if (s.derived) adoptDerived(s.bars!, s.derived);
+    }
+    return { key: `shared\u0000${s.key}`, bars: Promise.resolve(sharedSet.bars) };
+  }
   const key = `${file}\u0000${data.symbol ?? ''}\u0000${data.tickUnits}`;
   let bars = barsCache.get(key);
   if (bars) return { key, bars };
-  if (data.shared) {
-    // the main thread's bars in shared memory: kept as the first request delivered them (later requests carry
-    // new handles on the same memory; keeping one object keeps the per-view caches hitting)
-    bars = Promise.resolve(data.shared);
-    barsCache.set(key, bars);
-    if (data.derived) adoptDerived(data.shared, data.derived);
-    return { key, bars };
-  }
   const opts = { tickUnits: data.tickUnits, symbol: data.symbol, cache: data.cache };
   const entry = data.cacheEntry;
   bars = entry ? Promise.resolve().then(() => loadBarsFromEntry(file, entry, opts)) : loadBars(file, opts);
@@ -176,6 +178,8 @@ const equityBuffer = (bars: number): Float64Array => {
 };
 
 export default async function runTask(req: WorkerRequest) {
+  if (req.configJson !== undefined || req.data.shared?.bars !== undefined) deliveries++;
+  if (lacksPayload(req)) return { id: req.id, needData: true, threadId, deliveries } satisfies NeedData;
   if (req.data.mbo !== undefined) return runL3Task(req, req.data.mbo);
   const file = req.data.bars;
   if (file === undefined) throw new Error(`task ${req.id}: no data file (data.bars or data.mbo)`);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { log } from '../util/log.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import type { WorkerReply, WorkerRequest } from './protocol.js';
 
 /** Default pool size: leave one core to the main thread (scheduling, result writing). */
 export function defaultWorkers(): number {
@@ -47,9 +47,13 @@ export function workerFile(): string {
  * every pending and later task fails at once with the error, so a study ends and reports instead of hanging.
  */
 export class BacktestPool {
-  private piscina: Piscina<WorkerRequest, WorkerResponse>;
+  private piscina: Piscina<WorkerRequest, WorkerReply>;
   private readonly pending = new Set<(e: Error) => void>();
   private restarts = 0;
+  /** ids of the threads that reported ready (Piscina's 'workerCreate'; a dead thread's id stays, never reused) */
+  private readonly ready = new Set<number>();
+  /** threadIds(), kept until Piscina reports a thread ready or destroyed */
+  private ids: number[] | null = null;
   private broken: Error | null = null;
   private closed = false;
 
@@ -65,9 +69,9 @@ export class BacktestPool {
     this.piscina = this.start();
   }
 
-  private start(): Piscina<WorkerRequest, WorkerResponse> {
+  private start(): Piscina<WorkerRequest, WorkerReply> {
     const workerModule = pathToFileURL(this.opts.filename ?? workerFile()).href;
-    const p = new Piscina<WorkerRequest, WorkerResponse>({
+    const p = new Piscina<WorkerRequest, WorkerReply>({
       filename: compiled('pool-entry.js'),
       workerData: { workerFile: workerModule, prefetchRunner: this.opts.runner ?? null },
       minThreads: this.size,
@@ -81,12 +85,22 @@ export class BacktestPool {
       // thread, but a task that kills its thread (a crash, an abort on timeout) would take the one queued behind it
       // along and spend that innocent task's retry: failures would be reported against the wrong tasks.
       // no queue limit: the scheduler only keeps a few tasks per worker in flight anyway
+      // No run/wait-time histograms (nothing reads them): two histogram records and a timer per task, main thread.
+      recordTiming: false,
     });
     p.on('error', (e: unknown) => this.onPoolError(p, e instanceof Error ? e : new Error(String(e))));
+    p.on('workerCreate', (w: { id: number }) => {
+      this.ready.add(w.id);
+      if (p === this.piscina) this.ids = null;
+    });
+    p.on('workerDestroy', () => {
+      if (p === this.piscina) this.ids = null;
+    });
+    this.ids = null;
     return p;
   }
 
-  private onPoolError(p: Piscina<WorkerRequest, WorkerResponse>, e: Error): void {
+  private onPoolError(p: Piscina<WorkerRequest, WorkerReply>, e: Error): void {
     if (p !== this.piscina || this.closed) return;
     log.warn(`backtest pool: ${e.message}`);
     // A thread that fails outside a task is replaced by Piscina, unless it failed while starting: then it starts
@@ -106,9 +120,18 @@ export class BacktestPool {
     return this.piscina.threads.length;
   }
 
-  run(req: WorkerRequest, signal?: AbortSignal): Promise<WorkerResponse> {
+  /**
+   * The ids of the pool's threads that are ready to take tasks (a thread that replaced a crashed one has a new id, and
+   * counts once it has started). Asked for every task (./data-delivery.ts), so kept until Piscina reports a thread
+   * ready or destroyed rather than listed anew.
+   */
+  threadIds(): readonly number[] {
+    return (this.ids ??= this.piscina.threads.map((w) => w.threadId).filter((id) => this.ready.has(id)));
+  }
+
+  run(req: WorkerRequest, signal?: AbortSignal): Promise<WorkerReply> {
     if (this.broken) return Promise.reject(this.broken);
-    return new Promise<WorkerResponse>((resolve, reject) => {
+    return new Promise<WorkerReply>((resolve, reject) => {
       let settled = false;
       const fail = (e: Error) => {
         if (settled) return;

@@ -18,13 +18,14 @@ export interface DataSpec {
    */
   cacheEntry?: string;
   /**
-   * The bars the main thread loaded and validated, in SharedArrayBuffers: cloning a request copies only the
-   * typed-array handles (no data), and the worker uses them instead of loading the file (no second read, no
-   * second conversion to ticks, one copy in memory for all workers).
+   * The bars the main thread loaded and validated, in SharedArrayBuffers, and their per-series columns computed once
+   * (src/backtest/shared-derived.ts): the worker uses them instead of loading the file (no second read, no second
+   * conversion to ticks, one copy in memory for all workers). `key` names this set (one study run). The handles
+   * (`bars`, `derived`: dozens of typed arrays, each cloned as a handle on both sides) travel only until the runner
+   * knows a thread holds the set (./data-delivery.ts); later requests carry the key alone, and a thread that lacks
+   * the set answers with a NeedData reply instead of running the task.
    */
-  shared?: import('../backtest/api.js').BarSeries;
-  /** per-series columns of `shared` computed once by the main thread (src/backtest/shared-derived.ts) */
-  derived?: import('../backtest/shared-derived.js').SharedDerived;
+  shared?: { key: string; bars?: import('../backtest/api.js').BarSeries; derived?: import('../backtest/shared-derived.js').SharedDerived };
 }
 
 export interface WorkerRequest {
@@ -39,11 +40,11 @@ export interface WorkerRequest {
   /** attempt number (1, 2): lets fault-injection runners in tests fail only the first time */
   attempt: number;
   /**
-   * The engine config travels once per worker, not once per task: `task.config` is left null and the
-   * config goes as JSON text (a string clones as one copy; an object graph clones field by field, ~60 µs
-   * a task for an engine config). The worker parses it the first time it sees `configKey` (the study's
-   * config hash) and hands the engine that same object ever after, so the engine's per-object
-   * validation cache hits too.
+   * The engine config travels once per worker, not once per task: `task.config` is left null and the config goes as
+   * JSON text, with the shared data (DataSpec.shared) and like it only until the runner knows the thread holds it.
+   * The worker parses it the first time it sees `configKey` (the study's config hash) and hands the engine that same
+   * object ever after, so the engine's per-object validation cache hits too. A request with `configKey` but neither
+   * `configJson` nor `task.config`, to a thread that never parsed that key, gets a NeedData reply.
    */
   configKey?: string;
   configJson?: string;
@@ -67,7 +68,24 @@ export interface WorkerResponse {
   waitMs?: number;
   bars: number;
   threadId: number;
+  /** requests this thread has received so far that carried the once-per-thread payload (configJson, shared data) */
+  deliveries: number;
 }
+
+/**
+ * A worker's answer to a request that relies on data the thread does not hold (a new thread, e.g. one that replaced a
+ * crashed one, or the first request of a study run). Not a failure: the runner sends the task again with the data.
+ */
+export interface NeedData {
+  id: string;
+  needData: true;
+  threadId: number;
+  deliveries: number;
+}
+
+export type WorkerReply = WorkerResponse | NeedData;
+
+export const isNeedData = (r: WorkerReply): r is NeedData => (r as Partial<NeedData>).needData === true;
 
 /** The function a runner module exports (the engine's runBacktest matches it). */
 export type RunBacktest = (

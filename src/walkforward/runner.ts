@@ -9,15 +9,21 @@
 // Failures: a task that throws, or whose worker dies, runs once more; if it fails again it is recorded
 // (fold, phase, parameters, error) in tasks.jsonl and in the results, and the study goes on. Every
 // finished task is journaled as it finishes, so an interrupted study resumes where it stopped.
+//
+// Messages: the engine config and the shared bars and columns go to each worker thread once, not with every task
+// (./data-delivery.ts); a thread that lacks them answers NeedData and gets the task again with them (no retry).
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { BacktestTask, BarSeries, Metrics } from '../backtest/api.js';
 import type { SharedDerived } from '../backtest/shared-derived.js';
 import type { ResolvedStudy } from '../config/study.js';
 import { foldSpecOf, searchSpecOf } from '../config/study.js';
 import { parseDuration } from './duration.js';
+import { threadSchedstat } from './thread-cpu.js';
 import { makeFolds, type Fold } from './folds.js';
+import { DataDelivery, type DeliveryStats } from './data-delivery.js';
 import { BacktestPool } from './pool.js';
-import type { DataSpec, WorkerRequest, WorkerResponse } from './protocol.js';
+import { isNeedData, type DataSpec, type WorkerReply, type WorkerRequest, type WorkerResponse } from './protocol.js';
 import { fromJsonTrade, ResultsJournal, toJsonTrade, type TaskRecord } from './resume.js';
 import { candidates } from './search.js';
 import { chooseBest, type Objective } from './select.js';
@@ -27,9 +33,12 @@ export interface StudyRunOptions {
   study: ResolvedStudy;
   /** the validated cache entry of the bar file, handed to workers (see DataSpec.cacheEntry) */
   cacheEntry?: string;
-  /** the bars in shared memory (./shared-bars.ts): every task carries them, workers load nothing themselves */
+  /**
+   * the bars in shared memory (./shared-bars.ts): workers load nothing themselves; the handles travel to each worker
+   * thread once (./data-delivery.ts)
+   */
   sharedBars?: BarSeries;
-  /** their calendar, settlement prices and sigma/ADV, computed once (src/backtest/shared-derived.ts) */
+  /** their calendar, settlement prices, sigma/ADV and indicators, computed once (src/backtest/shared-derived.ts) */
   sharedDerived?: SharedDerived;
   /** bars loaded in the main thread: only their time range is used here (folds) */
   range: { start: bigint; end: bigint };
@@ -70,7 +79,13 @@ export interface StudyOutcome {
   stitched: Stitched;
   oosFolds: FoldEquity[];
   failures: TaskRecord[];
-  stats: { tasks: number; executed: number; resumed: number; retried: number; failed: number; wallMs: number; taskMs: number; taskCpuMs?: number; taskWaitMs?: number };
+  stats: {
+    tasks: number; executed: number; resumed: number; retried: number; failed: number; wallMs: number; taskMs: number; taskCpuMs?: number; taskWaitMs?: number;
+    /** Linux: this (main) thread's CPU time during runWalkForward — scheduling, messaging, journaling */
+    mainCpuMs?: number;
+    /** how often the once-per-thread payload (config, shared data) travelled, and to which threads */
+    delivery?: DeliveryStats;
+  };
 }
 
 export class StudyInterrupted extends Error {
@@ -94,6 +109,7 @@ const oosId = (fold: number) => `oos:f${fold}`;
 
 export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcome> {
   const t0 = performance.now();
+  const cpu0 = threadSchedstat();
   const { study } = opts;
   const cfg = study.cfg;
   const folds = makeFolds(opts.range.start, opts.range.end, foldSpecOf(cfg));
@@ -101,7 +117,12 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const objective: Objective = cfg.objective;
   const journal = new ResultsJournal(opts.outDir);
   const done = journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, opts.fresh ?? false);
-  const data: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry, shared: opts.sharedBars, derived: opts.sharedDerived };
+  // Two shapes of the data spec: with the shared handles (to a thread that may not hold them yet) and without
+  // (./data-delivery.ts). The key names this run's set: a pool reused for another run gets that run's data.
+  const sharedKey = opts.sharedBars ? randomUUID() : undefined;
+  const dataBase: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry };
+  const dataSlim: DataSpec = sharedKey ? { ...dataBase, shared: { key: sharedKey } } : dataBase;
+  const dataFull: DataSpec = sharedKey ? { ...dataBase, shared: { key: sharedKey, bars: opts.sharedBars, derived: opts.sharedDerived } } : dataBase;
 
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);
@@ -177,30 +198,36 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) controller.abort(opts.signal.reason);
 
-  const runOne = async (p: Pending): Promise<void> => {
-    const req: WorkerRequest = { id: p.id, task: mkTask(p), data, runner: opts.runner, want: p.phase === 'oos' ? 'full' : 'metrics', attempt: p.attempt, configKey: study.hash, configJson, configValidated: true };
-    let res: WorkerResponse;
-    const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
-    try {
-      res = await pool.run(req, timeout ? AbortSignal.any([controller.signal, timeout]) : controller.signal);
-    } catch (e) {
-      if (controller.signal.aborted) return;
-      const message = timeout?.aborted ? `timed out after ${cfg.taskTimeout} (taskTimeout)` : e instanceof Error ? e.message : String(e);
-      if (p.attempt < 2) {
-        progress.retried++;
-        queue.unshift({ ...p, attempt: p.attempt + 1 });
-        return;
-      }
-      const rec: TaskRecord = { id: p.id, fold: p.fold, phase: p.phase, paramIndex: p.paramIndex, params: p.params, status: 'failed', error: message, attempts: p.attempt, runMs: 0 };
-      journal.append(rec);
-      failures.push(rec);
-      progress.failed++;
-      progress.done++;
-      if (p.phase === 'is') settleIs(p.fold, p.paramIndex, rec);
-      else oosResults[p.fold] = rec;
-      opts.onProgress?.({ ...progress, last: rec });
+  const delivery = new DataDelivery(() => pool.threadIds());
+  const request = (p: Pending, task: BacktestTask, carry: boolean): WorkerRequest => ({
+    id: p.id,
+    task,
+    data: carry ? dataFull : dataSlim,
+    runner: opts.runner,
+    want: p.phase === 'oos' ? 'full' : 'metrics',
+    attempt: p.attempt,
+    configKey: study.hash,
+    configJson: carry ? configJson : undefined,
+    configValidated: true,
+  });
+
+  const failed = (p: Pending, message: string): void => {
+    if (p.attempt < 2) {
+      progress.retried++;
+      queue.unshift({ ...p, attempt: p.attempt + 1 });
       return;
     }
+    const rec: TaskRecord = { id: p.id, fold: p.fold, phase: p.phase, paramIndex: p.paramIndex, params: p.params, status: 'failed', error: message, attempts: p.attempt, runMs: 0 };
+    journal.append(rec);
+    failures.push(rec);
+    progress.failed++;
+    progress.done++;
+    if (p.phase === 'is') settleIs(p.fold, p.paramIndex, rec);
+    else oosResults[p.fold] = rec;
+    opts.onProgress?.({ ...progress, last: rec });
+  };
+
+  const finished = (p: Pending, res: WorkerResponse): void => {
     executed++;
     taskMs += res.runMs;
     taskCpuMs += res.cpuMs ?? 0;
@@ -216,6 +243,30 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     if (p.phase === 'is') settleIs(p.fold, p.paramIndex, rec);
     else oosResults[p.fold] = rec;
     opts.onProgress?.({ ...progress, last: rec });
+  };
+
+  const runOne = async (p: Pending): Promise<void> => {
+    const task = mkTask(p);
+    let carry = delivery.carry();
+    for (let sends = 1; ; sends++) {
+      // the timeout counts from the hand-off to the pool (queue included); a NeedData answer ends a hand-off
+      const timeout = timeoutMs !== undefined ? AbortSignal.timeout(timeoutMs) : undefined;
+      let reply: WorkerReply;
+      try {
+        reply = await pool.run(request(p, task, carry), timeout ? AbortSignal.any([controller.signal, timeout]) : controller.signal);
+      } catch (e) {
+        delivery.settled(carry);
+        if (controller.signal.aborted) return;
+        failed(p, timeout?.aborted ? `timed out after ${cfg.taskTimeout} (taskTimeout)` : e instanceof Error ? e.message : String(e));
+        return;
+      }
+      delivery.settled(carry, reply);
+      if (!isNeedData(reply)) return finished(p, reply);
+      // the thread lacks the config or the shared data (new, or replaced after a crash): the same attempt again, with
+      // them; asked again after that, the worker cannot adopt what it is sent (a bug): a failed attempt, not a loop
+      if (sends > 1) return failed(p, `worker thread ${reply.threadId} asked for the study's data again after it was sent`);
+      carry = delivery.resend();
+    }
   };
 
   // Keep two tasks per worker in flight: the next one is queued in the pool while the current runs.
@@ -234,6 +285,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     }
     await Promise.allSettled([...inFlight]);
   } finally {
+    journal.close();
     opts.signal?.removeEventListener('abort', onAbort);
     if (!opts.pool) await pool.close();
   }
@@ -252,20 +304,22 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
     const oos = oosResults[k];
     if (oos?.status === 'ok' && oos.metrics && oos.equityFile) {
       o.oos = { metrics: oos.metrics, equityFile: oos.equityFile };
-      const eq = oosEquity[k] ?? journal.readEquity(oos.equityFile);
+      const eq = oosEquity[k] ?? (await journal.readEquity(oos.equityFile));
       oosFolds.push({ fold: k, ts: eq.ts, equity: eq.equity, initial: initialCapitalOf(eq.equity, oos.metrics), metrics: oos.metrics, trades: (oos.trades ?? []).map(fromJsonTrade) });
     } else if (oos?.status === 'failed') o.note = `out-of-sample backtest failed twice: ${oos.error}`;
     outcomes.push(o);
   }
   // money is in micro-units (docs/scales.md); the config's initial capital is in currency units
   const capital = oosFolds[0]?.initial ?? Number(study.engine.account.initialCapital) * 1e6;
+  const stitched = stitch(oosFolds, capital);
+  const cpu1 = cpu0 && threadSchedstat();
   return {
     folds: outcomes,
     params: sets,
-    stitched: stitch(oosFolds, capital),
+    stitched,
     oosFolds,
     failures: failures.sort((a, b) => a.fold - b.fold || (a.phase === b.phase ? 0 : a.phase === 'is' ? -1 : 1) || a.paramIndex - b.paramIndex),
-    stats: { tasks: total, executed, resumed: progress.resumed, retried: progress.retried, failed: progress.failed, wallMs: performance.now() - t0, taskMs, taskCpuMs, taskWaitMs },
+    stats: { tasks: total, executed, resumed: progress.resumed, retried: progress.retried, failed: progress.failed, wallMs: performance.now() - t0, taskMs, taskCpuMs, taskWaitMs, mainCpuMs: cpu0 && cpu1 ? (cpu1[0] - cpu0[0]) / 1e6 : undefined, delivery: delivery.stats() },
   };
 }
 

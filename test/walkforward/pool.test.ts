@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runStudyCommand } from '../../src/walkforward/index.js';
 import { BacktestPool } from '../../src/walkforward/pool.js';
+import type { WorkerReply, WorkerRequest } from '../../src/walkforward/protocol.js';
 import { StudyInterrupted } from '../../src/walkforward/runner.js';
 import { FIXTURES, tmpDir, TOY_RUNNER, writeSampleBars, writeStudy } from './helpers.js';
 
@@ -35,6 +36,15 @@ describe('walk-forward over the pool', () => {
     }
     const m = JSON.parse(readFileSync(path.join(a.outDir, 'metrics.json'), 'utf8'));
     expect(m.folds.every((f: { params: unknown }) => f.params !== null)).toBe(true);
+    // the config and the shared bars and columns travel once per worker thread, not with every task: the pool's first
+    // threads are ready at once, so the first request goes to one, the second to the other, the rest carry neither
+    const da = a.outcome.stats.delivery!;
+    expect(da).toMatchObject({ sent: 1, needData: 0 });
+    expect(da.threads.map((t) => [t.tasks, t.deliveries])).toEqual([[a.outcome.stats.executed, 1]]);
+    const db = b.outcome.stats.delivery!;
+    expect(db).toMatchObject({ sent: 2, needData: 0 });
+    expect(db.threads.map((t) => t.deliveries)).toEqual([1, 1]);
+    expect(db.threads.reduce((n, t) => n + t.tasks, 0)).toBe(b.outcome.stats.executed);
     for (const f of ['trades.parquet', 'equity.parquet', 'report.html', 'run.json']) expect(existsSync(path.join(a.outDir, f)), f).toBe(true);
   });
 
@@ -101,7 +111,7 @@ describe('walk-forward over the pool', () => {
     expect(child.status, `${child.stderr}${child.signal ?? ''}`).toBe(0);
     const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
       failures: { id: string; params: Record<string, number>; attempts: number; error: string }[];
-      stats: { retried: number };
+      stats: { retried: number; executed: number; delivery: { sent: number; needData: number; threads: { threadId: number; tasks: number; deliveries: number }[] } };
       folds: { chosen: Record<string, number> | null; oos: boolean }[];
     };
     expect(r.failures.map((f) => f.id)).toEqual(['is:f0:p2', 'is:f0:p3']); // names sort: crashFold varies slowest
@@ -109,6 +119,16 @@ describe('walk-forward over the pool', () => {
     expect(r.stats.retried).toBe(2);
     expect(r.folds.every((f) => f.oos)).toBe(true);
     expect(r.folds[0]!.chosen?.crashFold).toBe(-1);
+    // Four threads died; those that replaced them got the shared data again: fold 0's out-of-sample task runs after the
+    // last crash, so on a thread that is not one of the pool's first two. Every thread that ran a task had received
+    // the data; a task sent to a thread that lacked it (NeedData) went again with it, never counted as a retry
+    // (retried is the 2 crashes); and the data went with a few requests, not with every task.
+    const d = r.stats.delivery;
+    const first = Math.min(...d.threads.map((t) => t.threadId));
+    expect(d.threads.some((t) => t.threadId > first + 1 && t.tasks > 0), JSON.stringify(d)).toBe(true);
+    for (const t of d.threads.filter((t) => t.tasks > 0)) expect(t.deliveries, JSON.stringify(d)).toBeGreaterThanOrEqual(1);
+    expect(d.threads.reduce((n, t) => n + t.tasks, 0)).toBe(r.stats.executed);
+    expect(d.sent, JSON.stringify(d)).toBeLessThan(r.stats.executed / 2);
   });
 
   it('an exception a worker throws between tasks is no crash: its thread is replaced and the study completes', () => {
@@ -178,6 +198,36 @@ describe('walk-forward over the pool', () => {
     }
   });
 
+  it('a thread asked to run a task without the data it lacks answers NeedData; the task goes again with it, no retry', async () => {
+    // a pool that strips the payload (config JSON, shared handles) from the first send of every task, whatever the
+    // runner decided: the one thread must ask for it (its first requests) and the study must still end identical
+    class Forgetful extends BacktestPool {
+      private readonly seen = new Set<string>();
+      override run(req: WorkerRequest, signal?: AbortSignal): Promise<WorkerReply> {
+        if (this.seen.has(req.id)) return super.run(req, signal);
+        this.seen.add(req.id);
+        const shared = req.data.shared && { key: req.data.shared.key };
+        return super.run({ ...req, configJson: undefined, data: { ...req.data, shared } }, signal);
+      }
+    }
+    const cfg = writeStudy(dir, bars, { name: 'need-data' });
+    const normal = await run(cfg, path.join(dir, 'need-data-normal'), 1);
+    const pool = new Forgetful(1, { runner: TOY_RUNNER });
+    try {
+      const r = await run(cfg, path.join(dir, 'need-data'), 1, { pool });
+      const d = r.outcome.stats.delivery!;
+      expect(d.needData).toBeGreaterThanOrEqual(1);
+      expect(d.threads).toHaveLength(1);
+      expect(d.threads[0]!.deliveries).toBe(d.needData); // each NeedData brought one delivery to the thread
+      expect(r.outcome.stats.retried).toBe(0);
+      expect(r.outcome.failures).toEqual([]);
+      expect(r.outcome.stats.executed).toBe(r.outcome.stats.tasks);
+      expect(readFileSync(path.join(r.outDir, 'metrics.json')).equals(readFileSync(path.join(normal.outDir, 'metrics.json')))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('stops a task that runs past taskTimeout, retries it once, then reports it', async () => {
     // the timeout counts from the moment the task is handed to the pool (queue included): 2 s leaves the ms-long
     // toy tasks room on a loaded machine (1 s once timed out a normal task during a full parallel test run)
@@ -213,6 +263,11 @@ describe('walk-forward over the pool', () => {
     expect(resumed.outcome.stats.executed).toBe(full.outcome.stats.tasks - journaled);
     expect(readFileSync(path.join(out, 'metrics.json')).equals(readFileSync(path.join(full.outDir, 'metrics.json')))).toBe(true);
     expect(readdirSync(path.join(out, 'oos')).length).toBe(full.outcome.folds.length);
+    // the resumed run's first line did not join the torn one: a third run finds every task in the journal
+    const again = await run(cfg, out, 2);
+    expect(again.outcome.stats.resumed).toBe(full.outcome.stats.tasks);
+    expect(again.outcome.stats.executed).toBe(0);
+    expect(readFileSync(path.join(out, 'metrics.json')).equals(readFileSync(path.join(full.outDir, 'metrics.json')))).toBe(true);
   });
 
   it('refuses to resume into a directory that holds another study', async () => {

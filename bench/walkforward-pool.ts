@@ -9,28 +9,41 @@
 //      8 × 8 grid (1,105 tasks). `--grid 'a=[…];b=[…]'` runs one grid instead (several: separated by `|`);
 //      `--config configs/es-study.yaml` measures a given study (the bundled sample: tasks of ~15 ms, where overhead
 //      shows).
+//   3. per study, the ceiling: its in-sample tasks run back to back in 1 plain worker thread and split between 2 (no
+//      pool, no per-task messaging, no data load or results; bench/walkforward-task-loop.ts). The study's speed-up
+//      falls short of this one by what the pool and the main thread's serial work cost.
 //   The load average (and `uptime`) before and after is recorded: on a shared 2-core machine the speed-up only
 //   means something when nothing else runs. Per run it also records the sum of task times inside the workers
 //   (engine work) and the main thread's share, to say where the time goes when the speed-up falls short.
 // Prints a table and writes bench/results/walkforward-pool.json.
 import { execSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { stringify } from 'yaml';
-import { dataFileOf, loadStudyConfig, resolveStudy } from '../src/config/study.js';
+import { deriveForWorkers } from '../src/backtest/shared-derived.js';
+import { dataFileOf, foldSpecOf, loadStudyConfig, resolveStudy, searchSpecOf } from '../src/config/study.js';
 import { loadBars } from '../src/data/bars.js';
 import { generateEs } from '../src/generate/es.js';
 import { databentoOhlcvTable } from '../src/generate/index.js';
 import { writeParquetFile } from '../src/report/parquet.js';
 import { setLogLevel } from '../src/util/log.js';
+import { makeFolds } from '../src/walkforward/folds.js';
 import { runStudyCommand } from '../src/walkforward/index.js';
+import { precomputeIndicators } from '../src/walkforward/indicator-precompute.js';
+import { rangeOf } from '../src/walkforward/runner.js';
+import { candidates } from '../src/walkforward/search.js';
+import { shareBars } from '../src/walkforward/shared-bars.js';
 import { BacktestPool } from '../src/walkforward/pool.js';
+import { threadSchedstat } from '../src/walkforward/thread-cpu.js';
 import type { WorkerRequest } from '../src/walkforward/protocol.js';
 import { report, type BenchRow } from './lib/results.js';
 import { runBacktest as noop } from './walkforward-noop-runner.js';
+import type { TaskLoopInput, TaskLoopOutput } from './walkforward-task-loop.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -116,13 +129,7 @@ async function poolOverhead(workers: number, study: ReturnType<typeof resolveStu
 }
 
 /** This thread's CPU time (ms) from Linux /proc/thread-self/schedstat: the main thread alone, not the workers. */
-function threadCpuMs(): number {
-  try {
-    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    return NaN;
-  }
-}
+const threadCpuMs = (): number => (threadSchedstat()?.[0] ?? NaN) / 1e6;
 
 async function studyWall(config: string, sets: string[], workers: number) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'contango-bench-'));
@@ -157,6 +164,46 @@ async function studyWall(config: string, sets: string[], workers: number) {
   };
 }
 
+/**
+ * The study's in-sample tasks without the pool: its data, derived columns and indicators prepared as the study command
+ * prepares them, then the tasks run back to back in one worker thread, and split between two threads (alternate
+ * tasks, the runner's order), REPS times each, the fastest kept. No main-thread messaging per task, no data load or
+ * results in the time: the speed-up the tasks themselves allow here (bench/walkforward-task-loop.ts).
+ */
+async function engineAlone(config: string, sets: string[]) {
+  const cfg = loadStudyConfig(config, sets);
+  const study = resolveStudy(cfg, config);
+  const bars = shareBars(await loadBars(dataFileOf(cfg), { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: true }));
+  const seriesKey = randomUUID();
+  const paramSets = candidates(searchSpecOf(cfg));
+  const indicators = await precomputeIndicators(bars, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, paramSets);
+  const derived = { ...deriveForWorkers(bars, study.engine), seriesKey, indicators };
+  const { start, end } = rangeOf(bars);
+  const folds = makeFolds(start, end, foldSpecOf(cfg));
+  const tasks: TaskLoopInput['tasks'] = [];
+  for (let k = folds.length - 1; k >= 0; k--) {
+    const f = folds[k]!;
+    for (const p of paramSets) tasks.push({ strategy: cfg.strategy.name, params: { ...cfg.strategy.params, ...p }, startNs: f.trainStart, endNs: f.trainEnd, fold: k, phase: 'is' });
+  }
+  const configJson = JSON.stringify(study.engine);
+  const loop = (list: TaskLoopInput['tasks']) =>
+    new Promise<TaskLoopOutput>((resolve, reject) => {
+      const input: TaskLoopInput = { bars, derived, configJson, tasks: list };
+      const w = new Worker(new URL('./walkforward-task-loop.js', import.meta.url), { workerData: input });
+      w.once('message', (r: TaskLoopOutput) => resolve(r));
+      w.once('error', reject);
+    });
+  const one: number[] = [];
+  const two: number[] = [];
+  for (let k = 0; k < REPS; k++) {
+    one.push((await loop(tasks)).wallMs);
+    const halves = await Promise.all([loop(tasks.filter((_, i) => i % 2 === 0)), loop(tasks.filter((_, i) => i % 2 === 1))]);
+    two.push(Math.max(...halves.map((h) => h.wallMs)));
+  }
+  const w1 = Math.min(...one), w2 = Math.min(...two);
+  return { tasks: tasks.length, wallMs1: w1, wallMs2: w2, speedup: w1 / w2, runs1: one.map(Math.round), runs2: two.map(Math.round) };
+}
+
 /** One study (one grid) at 1 and 2 workers: interleaved runs, the fastest of each kept, its rows and summary. */
 async function measureStudy(config: string, grid: string) {
   const sets = setsOf(grid);
@@ -183,6 +230,10 @@ async function measureStudy(config: string, grid: string) {
       'load avg': s.loadAverage.map((x) => x.toFixed(2)).join(' → '),
     });
   }
+  const alone = await engineAlone(config, sets);
+  for (const [w, ms, sp] of [[1, alone.wallMs1, 1], [2, alone.wallMs2, alone.speedup]] as const) {
+    rows.push({ case: `  its ${alone.tasks} in-sample tasks alone (no pool), ${w} thread(s)`, tasks: alone.tasks, 'wall ms': Math.round(ms), 'ms/task (wall)': ms / alone.tasks, 'speed-up': sp });
+  }
   const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
   if (!identical) console.log(`WARNING: metrics.json differs between runs of ${grid}`);
   const summary = {
@@ -191,6 +242,8 @@ async function measureStudy(config: string, grid: string) {
     wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainCpuMs1: s1.mainCpuMs, mainCpuMs2: s2.mainCpuMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs, taskCpuMs1: s1.cpuMs, taskCpuMs2: s2.cpuMs, taskWaitMs1: s1.waitMs, taskWaitMs2: s2.waitMs,
     loadDataMs1: s1.loadDataMs, loadDataMs2: s2.loadDataMs, otherSerialMs1: s1.otherSerialMs, otherSerialMs2: s2.otherSerialMs,
     speedup, poolSpeedup, target: 1.8, identicalMetrics: identical,
+    // the same in-sample tasks in 1 and 2 plain worker threads, no pool (engineAlone): the ceiling for `speedup`
+    engineAlone: alone,
     // every run in order (1, 2, 1, 2, …): wall, pool phase, main-thread CPU, load average before → after
     runs: [...runs1.keys()].flatMap((k) => [runs1[k]!, runs2[k]!]).map((r) => ({ workers: r.workers, wallMs: Math.round(r.wallMs), poolMs: Math.round(r.poolMs), mainCpuMs: Math.round(r.mainCpuMs), processCpuMs: Math.round(r.processCpuMs), loadAverage: r.loadAverage })),
   };

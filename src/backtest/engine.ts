@@ -216,85 +216,47 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
   }
 
   // ---- the loop -----------------------------------------------------------------------------------------
+  // run() sets up and finishes; the bar loops are methods of their own. V8 optimizes a long loop while it runs (on-
+  // stack replacement) with type feedback only for the code executed so far: code after the loop in the same
+  // function, never run yet, deoptimizes the loop's code on the first exit, and every deoptimization means
+  // recompiling the whole loop with everything inlined into it (~10 ms) and running unoptimized meanwhile. Kept
+  // apart, the loops' code ends in a plain return, and the first task's tail (metrics, an out-of-sample task's fresh
+  // equity array, the close at the end) no longer costs each worker thread a recompile of its hottest code.
   run(): BacktestResult {
     const b = this.b;
-    const cal = this.cal;
-    const pos = this.pos;
     const acct = this.account;
-    const risk = this.risk;
+    const pos = this.pos;
     const strat = this.strat;
     const { startIdx, endIdx } = this;
-    const open = b.open;
     const close = b.close;
     const m = Math.max(0, endIdx - startIdx);
     // every entry is written below: a reused buffer needs no clearing
     const eqOut = this.equityBuffer ? this.equityBuffer(m).subarray(0, m) : new Float64Array(m);
-    const settle = this.product.kind === 'future' ? cal.settle : null;
-    const settlePx = this.settlePx;
-    const funding = this.product.funding;
-    const fundFlags = cal.funding;
-    const proRata = funding?.proRata ?? false;
-    const proRataFraction = funding ? b.barNs / funding.intervalNs : 0;
-    const markCol = b.mark ?? null;
-    const rateCol = b.fundingRate ?? null;
-    const tv = this.product.tickValue;
     if (typeof strat.onBar !== 'function') throw new Error('strategy has no onBar(ctx): an L3 strategy (onBook) needs execution.level L3 and MBO data');
 
     strat.init?.(this);
-    // strat.onBar(this), not a bound copy: a new bound function per task is a new call target for the optimized
-    // loop, which the next task's first bar deoptimizes (the method on the strategy's prototype stays the same)
-    for (let i = this.warmFrom; i < startIdx; i++) {
-      this.bar = i;
-      risk.observeBar(close, i);
-      strat.onBar(this);
-    }
-    risk.start(acct.cash, cal.day[startIdx] ?? 0, cal.week[startIdx] ?? 0);
-    let barsInMarket = 0;
-
-    for (let i = startIdx; i < endIdx; i++) {
-      risk.rollDay(cal.day[i]!, cal.week[i]!, this.equityNow);
-      if (pos.qty !== 0) {
-        if (rateCol !== null && (proRata || fundFlags[i] === 1)) {
-          const mk = markCol !== null ? markCol[i]! : open[i]!;
-          acct.fund(pos, mk, rateCol[i]!, proRata ? proRataFraction : 1);
-        }
-      }
-      if (risk.flattenPending) {
-        risk.flattenPending = false;
-        if (pos.qty !== 0) this.execute(pos.qty > 0 ? -1 : 1, Math.abs(pos.qty), open[i]!, false, i, 0, 'risk');
-      }
-      if (this.oCount > 0) this.processOrders(i);
-
-      const c = close[i]!;
-      pos.last = c;
-      let eq = acct.cash + (pos.qty * c - pos.refSum) * tv;
-      if (settle !== null && settle[i] === 1 && pos.qty !== 0) acct.settle(pos, settlePx === null ? c : settlePx[i]!);
-      if (pos.qty !== 0) barsInMarket++;
-      risk.observeBar(close, i);
-      if (risk.checkAtClose(eq, pos, i)) this.cancelAll();
-      eqOut[i - startIdx] = eq;
-      this.equityNow = eq;
-      this.bar = i;
-      strat.onBar(this);
-    }
+    this.warmUp();
+    this.risk.start(acct.cash, this.cal.day[startIdx] ?? 0, this.cal.week[startIdx] ?? 0);
+    const barsInMarket = this.barLoop(eqOut);
 
     const last = endIdx - 1;
     if (m > 0 && this.cfg.execution.closeAtEnd && pos.qty !== 0) {
       this.cancelAll();
       this.execute(pos.qty > 0 ? -1 : 1, Math.abs(pos.qty), close[last]!, false, last, 0, 'end', true);
       pos.last = close[last]!;
-      this.equityNow = acct.cash + (pos.qty * close[last]! - pos.refSum) * tv;
+      this.equityNow = acct.cash + (pos.qty * close[last]! - pos.refSum) * this.product.tickValue;
       eqOut[m - 1] = this.equityNow;
     }
     strat.onEnd?.(this);
 
     const trades: Trade[] = acct.trades;
+    const risk = this.risk;
     const metrics = computeMetrics({
       initialEquity: acct.initialCash,
       equity: eqOut,
       ts: b.ts.subarray(startIdx, Math.max(startIdx, endIdx)),
       trades,
-      periodsPerYear: cal.periodsPerYear,
+      periodsPerYear: this.cal.periodsPerYear,
       barsInMarket,
       tradedNotional: acct.tradedNotional,
       feesPaid: acct.feesPaid,
@@ -319,6 +281,73 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
         finalEquity: this.equityNow,
       },
     };
+  }
+
+  /** The warm-up bars the strategy declared (warmFrom..startIdx): it sees them, nothing trades. */
+  private warmUp(): void {
+    const close = this.b.close;
+    const risk = this.risk;
+    const strat = this.strat;
+    // strat.onBar(this), not a bound copy: a new bound function per task is a new call target for the optimized
+    // loop, which the next task's first bar deoptimizes (the method on the strategy's prototype stays the same)
+    for (let i = this.warmFrom; i < this.startIdx; i++) {
+      this.bar = i;
+      risk.observeBar(close, i);
+      strat.onBar!(this);
+    }
+  }
+
+  /** The window's bars, steps 1–6 of the file comment; the equity at each close into eqOut. Returns bars in the market. */
+  private barLoop(eqOut: Float64Array): number {
+    const b = this.b;
+    const cal = this.cal;
+    const pos = this.pos;
+    const acct = this.account;
+    const risk = this.risk;
+    const strat = this.strat;
+    const { startIdx, endIdx } = this;
+    const open = b.open;
+    const close = b.close;
+    const settle = this.product.kind === 'future' ? cal.settle : null;
+    const settlePx = this.settlePx;
+    const funding = this.product.funding;
+    const fundFlags = cal.funding;
+    const proRata = funding?.proRata ?? false;
+    const proRataFraction = funding ? b.barNs / funding.intervalNs : 0;
+    const markCol = b.mark ?? null;
+    const rateCol = b.fundingRate ?? null;
+    const tv = this.product.tickValue;
+    let barsInMarket = 0;
+    for (let i = startIdx; i < endIdx; i++) {
+      risk.rollDay(cal.day[i]!, cal.week[i]!, this.equityNow);
+      if (pos.qty !== 0) {
+        if (rateCol !== null && (proRata || fundFlags[i] === 1)) {
+          const mk = markCol !== null ? markCol[i]! : open[i]!;
+          acct.fund(pos, mk, rateCol[i]!, proRata ? proRataFraction : 1);
+        }
+      }
+      if (risk.flattenPending) {
+        risk.flattenPending = false;
+        if (pos.qty !== 0) this.execute(pos.qty > 0 ? -1 : 1, Math.abs(pos.qty), open[i]!, false, i, 0, 'risk');
+      }
+      if (this.oCount > 0) this.processOrders(i);
+
+      const c = close[i]!;
+      pos.last = c;
+      const eq = acct.cash + (pos.qty * c - pos.refSum) * tv;
+      // tested on every bar, not only on settlement bars: a comparison the optimizer has never seen run (the first
+      // task's loop is optimized before its first settlement bar) deoptimizes the loop when it first runs
+      const held = pos.qty !== 0;
+      if (held) barsInMarket++;
+      if (settle !== null && settle[i] === 1 && held) acct.settle(pos, settlePx === null ? c : settlePx[i]!);
+      risk.observeBar(close, i);
+      if (risk.checkAtClose(eq, pos, i)) this.cancelAll();
+      eqOut[i - startIdx] = eq;
+      this.equityNow = eq;
+      this.bar = i;
+      strat.onBar!(this);
+    }
+    return barsInMarket;
   }
 
   private processOrders(i: number): void {

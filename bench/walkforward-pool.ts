@@ -6,7 +6,7 @@
 //      speed-up depends on how the fixed costs (worker start-up and JIT warm-up, the main thread's data load and
 //      results) compare with the work: `--years` (default 3) of generated ES one-minute bars (src/generate/es.ts,
 //      cached under the OS temp dir), momentum on rolling 120-day / 60-day folds, a 4 × 4 grid (272 tasks) and an
-//      8 × 8 grid (1,105 tasks). `--grid 'a=[…];b=[…]'` runs one grid instead (several: separated by `|`);
+//      8 × 8 grid (1,040 tasks). `--grid 'a=[…];b=[…]'` runs one grid instead (several: separated by `|`);
 //      `--config configs/es-study.yaml` measures a given study (the bundled sample: tasks of ~15 ms, where overhead
 //      shows).
 //   3. per study, the ceiling: its in-sample tasks run back to back in 1 plain worker thread and split between 2 (no

@@ -4,8 +4,8 @@
 // the series and the product only (not on a task's window or parameters), and each worker used to compute them
 // over the whole series on its first task: work that did not parallelize (every worker did all of it) and one
 // private copy per worker that the workers' caches then competed for. The main thread computes them while the
-// workers start, in SharedArrayBuffers; every task carries the handles with the bars, and a worker adopts them into
-// the engine's caches (calendar.ts, slippage.ts) before its first task, so barCalendar, settlementPricesFor and
+// workers start, in SharedArrayBuffers; the handles reach each worker thread once with the bars, and it adopts them
+// into the engine's caches (calendar.ts, slippage.ts) before its first task, so barCalendar, settlementPricesFor and
 // rollingSigmaAdv return these arrays instead of computing their own. The values are those the worker would have
 // computed: the same functions, the same inputs.
 import type { BacktestConfig } from '../config/backtest.js';

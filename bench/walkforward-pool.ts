@@ -201,7 +201,8 @@ async function engineAlone(config: string, sets: string[]) {
     two.push(Math.max(...halves.map((h) => h.wallMs)));
   }
   const w1 = Math.min(...one), w2 = Math.min(...two);
-  return { tasks: tasks.length, wallMs1: w1, wallMs2: w2, speedup: w1 / w2, runs1: one.map(Math.round), runs2: two.map(Math.round) };
+  const paired = one.map((ms, k) => ms / two[k]!).sort((a, b) => a - b);
+  return { tasks: tasks.length, wallMs1: w1, wallMs2: w2, speedup: w1 / w2, pairedSpeedupMedian: paired[Math.floor(paired.length / 2)]!, runs1: one.map(Math.round), runs2: two.map(Math.round) };
 }
 
 /** One study (one grid) at 1 and 2 workers: interleaved runs, the fastest of each kept, its rows and summary. */
@@ -220,6 +221,10 @@ async function measureStudy(config: string, grid: string) {
   const s1 = best(runs1), s2 = best(runs2);
   const speedup = s1.wallMs / s2.wallMs;
   const poolSpeedup = s1.poolMs / s2.poolMs;
+  // each 1-worker run against the 2-worker run right after it: on a noisy host the median of these pairs moves less
+  // than the ratio of the two fastest runs (which may come from quiet moments minutes apart)
+  const paired = runs1.map((r, k) => r.wallMs / runs2[k]!.wallMs).sort((a, b) => a - b);
+  const pairedMedian = paired.length % 2 ? paired[(paired.length - 1) / 2]! : (paired[paired.length / 2 - 1]! + paired[paired.length / 2]!) / 2;
   const rows: BenchRow[] = [];
   for (const [w, s, sp] of [[1, s1, 1], [2, s2, speedup]] as const) {
     rows.push({
@@ -227,12 +232,13 @@ async function measureStudy(config: string, grid: string) {
       'engine ms/task': s.taskMs / s.tasks, 'engine CPU ms/task': s.cpuMs / s.tasks, 'waiting for a core ms/task': s.waitMs / s.tasks, 'pool phase ms': Math.round(s.poolMs),
       'load data ms': Math.round(s.loadDataMs), 'other serial ms': Math.round(s.otherSerialMs), 'main thread CPU ms': Math.round(s.mainCpuMs),
       'busy share': (s.taskMs / w) / s.poolMs, 'pool overhead µs/task/worker': '', 'speed-up': sp, 'speed-up (pool phase)': w === 1 ? 1 : poolSpeedup,
+      'speed-up, median of pairs': w === 1 ? '' : pairedMedian,
       'load avg': s.loadAverage.map((x) => x.toFixed(2)).join(' → '),
     });
   }
   const alone = await engineAlone(config, sets);
   for (const [w, ms, sp] of [[1, alone.wallMs1, 1], [2, alone.wallMs2, alone.speedup]] as const) {
-    rows.push({ case: `  its ${alone.tasks} in-sample tasks alone (no pool), ${w} thread(s)`, tasks: alone.tasks, 'wall ms': Math.round(ms), 'ms/task (wall)': ms / alone.tasks, 'speed-up': sp });
+    rows.push({ case: `  its ${alone.tasks} in-sample tasks alone (no pool), ${w} thread(s)`, tasks: alone.tasks, 'wall ms': Math.round(ms), 'ms/task (wall)': ms / alone.tasks, 'speed-up': sp, 'speed-up, median of pairs': w === 1 ? '' : alone.pairedSpeedupMedian });
   }
   const identical = [...runs1, ...runs2].every((r) => r.metrics === s1.metrics);
   if (!identical) console.log(`WARNING: metrics.json differs between runs of ${grid}`);
@@ -242,6 +248,7 @@ async function measureStudy(config: string, grid: string) {
     wallMs1: s1.wallMs, wallMs2: s2.wallMs, mainCpuMs1: s1.mainCpuMs, mainCpuMs2: s2.mainCpuMs, processCpuMs1: s1.processCpuMs, processCpuMs2: s2.processCpuMs, poolMs1: s1.poolMs, poolMs2: s2.poolMs, taskMs1: s1.taskMs, taskMs2: s2.taskMs, taskCpuMs1: s1.cpuMs, taskCpuMs2: s2.cpuMs, taskWaitMs1: s1.waitMs, taskWaitMs2: s2.waitMs,
     loadDataMs1: s1.loadDataMs, loadDataMs2: s2.loadDataMs, otherSerialMs1: s1.otherSerialMs, otherSerialMs2: s2.otherSerialMs,
     speedup, poolSpeedup, target: 1.8, identicalMetrics: identical,
+    pairedSpeedups: paired, pairedSpeedupMedian: pairedMedian,
     // the same in-sample tasks in 1 and 2 plain worker threads, no pool (engineAlone): the ceiling for `speedup`
     engineAlone: alone,
     // every run in order (1, 2, 1, 2, …): wall, pool phase, main-thread CPU, load average before → after

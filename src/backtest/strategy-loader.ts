@@ -1,6 +1,7 @@
 // Strategy modules by reference: a built-in name (src/strategies/index.ts) or a path to a user module (.js/.mjs,
 // or .ts/.mts transpiled into a cache: src/strategies/user-module.ts), cached per path.
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategies/index.js';
 import { loadUserModule, type UserModuleOptions } from '../strategies/user-module.js';
 import type { StrategyModule } from './strategy.js';
@@ -8,8 +9,9 @@ import type { StrategyModule } from './strategy.js';
 const moduleCache = new Map<string, Promise<StrategyModule>>();
 
 /**
- * A built-in strategy by name, or a user module by path (cached per path; a failed load is retried next time).
- * `opts` apply to the first load of a path (config `strategy.typecheck`: the CLI loads before anything runs).
+ * A built-in strategy by name, or a user module by path (cached per path and type-check setting; a failed load is
+ * retried next time). A path first loaded unchecked (`strategy.typecheck: false`) is checked when a later load asks
+ * for it: the check is cached by content (src/strategies/typecheck.ts) and the import by URL, so that costs little.
  */
 export function loadStrategyModule(ref: string, opts?: UserModuleOptions): Promise<StrategyModule> {
   const builtin = builtinStrategy(ref);
@@ -18,11 +20,14 @@ export function loadStrategyModule(ref: string, opts?: UserModuleOptions): Promi
     return Promise.reject(new Error(`strategy "${ref}": not a built-in (${Object.keys(BUILTIN_STRATEGIES).join(', ')}) and not a path`));
   }
   const abs = path.resolve(ref);
-  let p = moduleCache.get(abs);
+  // the setting user-module.ts applies: checked on the main thread unless turned off, unchecked in workers unless asked
+  const checked = opts?.typecheck ?? isMainThread;
+  const key = `${abs}\u0000${checked ? 'checked' : 'unchecked'}`;
+  let p = moduleCache.get(key);
   if (!p) {
-    p = loadUserModule(ref, opts);
-    moduleCache.set(abs, p);
-    p.catch(() => moduleCache.delete(abs));
+    p = loadUserModule(ref, { ...opts, typecheck: checked });
+    moduleCache.set(key, p);
+    p.catch(() => moduleCache.delete(key));
   }
   return p;
 }

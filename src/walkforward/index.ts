@@ -127,7 +127,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     // strategies are its own)
     if (!o.runner) {
       const seriesKey = randomUUID();
-      const indicators = await precomputeIndicators(shared, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, candidates(searchSpecOf(cfg)));
+      const indicators = await precomputeIndicators(shared, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, candidates(searchSpecOf(cfg)), { typecheck: cfg.strategy.typecheck });
       derived = { ...derived, seriesKey, indicators };
     }
     dataRows = { bars: bars.ts.length, symbol: bars.symbol };

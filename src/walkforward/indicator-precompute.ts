@@ -18,6 +18,7 @@ import { loadStrategyModule } from '../backtest/strategy-loader.js';
 import { resolveParams } from '../backtest/strategy.js';
 import type { BacktestConfig } from '../config/backtest.js';
 import { withColumnAllocator } from '../strategies/indicators.js';
+import type { UserModuleOptions } from '../strategies/user-module.js';
 import { sharedFloat64 } from '../util/shared-memory.js';
 
 export async function precomputeIndicators(
@@ -27,10 +28,12 @@ export async function precomputeIndicators(
   strategy: string,
   baseParams: Record<string, number>,
   sets: readonly Record<string, number>[],
+  /** how the study loads its strategy (config `strategy.typecheck`): the same module, checked or not alike */
+  loadOpts?: UserModuleOptions,
 ): Promise<{ key: string; values: Float64Array }[]> {
   if (shared.ts.length < 2) return [];
   nameSeries(shared, seriesKey);
-  const mod = await loadStrategyModule(strategy).catch(() => undefined);
+  const mod = await loadStrategyModule(strategy, loadOpts).catch(() => undefined);
   if (!mod) return []; // reported by the tasks
   const product = resolveProduct(config.product, config.fees);
   // a view of the whole series (parent: the series itself): its engine's indicators are computed on, and remembered

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useTsCacheDir } from './helpers.js';
+import { loadStrategyModule } from '../../src/backtest/strategy-loader.js';
 import { loadUserModule } from '../../src/strategies/user-module.js';
 import { displayPath, MAX_REPORTED, StrategyTypeError, typecheckStats, typecheckStrategy } from '../../src/strategies/typecheck.js';
 
@@ -197,6 +198,20 @@ describe('loading a module', () => {
   it('typecheck: false skips the check and the module loads', async () => {
     const m = await loadUserModule(broken(), { typecheck: false });
     expect(m.create).toBeTypeOf('function');
+  });
+  it('the strategy cache: a path loaded unchecked is still checked when a later load asks for it', async () => {
+    const f = write('load/cached.ts', [
+      "import type { StrategyContext } from 'contango';",
+      'export default (p: Record<string, number>) => ({',
+      "  onBar(ctx: StrategyContext) { const lots: number = 'one'; void lots; },",
+      '});',
+    ]);
+    const unchecked = await loadStrategyModule(f, { typecheck: false });
+    expect(unchecked.create).toBeTypeOf('function');
+    await expect(loadStrategyModule(f, { typecheck: true })).rejects.toThrow(/1 type error/);
+    // the default on the main thread is to check
+    await expect(loadStrategyModule(f)).rejects.toThrow(/1 type error/);
+    expect(await loadStrategyModule(f, { typecheck: false })).toBe(unchecked);
   });
 });
 

@@ -4,8 +4,9 @@
 // bars per year used to annualize metrics.
 //
 // Time zones: local time = UTC + offset, with the offset from Intl for the product's zone. The offset is
-// looked up once per UTC day; on a day whose offset differs between its first and last millisecond (a DST
-// change) every bar of that day gets its own lookup, so bars on either side of the switch are right.
+// looked up once per UTC day (offsetAt); on a day whose offset differs between its first and last millisecond (a
+// DST change) the instant of the change is found once, so bars on either side of the switch are right, whatever
+// minute the change falls on (Lord Howe moves 30 minutes at 15:30 UTC). Local wall time → UTC: localToNs.
 import type { BarSeries } from './api.js';
 import { int64Words } from '../util/int64-words.js';
 import type { ProductSpec, SessionSpec } from './product.js';
@@ -70,6 +71,68 @@ export function offsetChangeMs(tz: string, dayMs: number, late: number): number 
   return dayMs + hi * 1000;
 }
 
+/** A UTC day's offsets (minutes): `early` before the instant `switchMs`, `late` from it; no change: switchMs Infinity. */
+interface DayOffsets {
+  early: number;
+  late: number;
+  switchMs: number;
+}
+
+const dayOffsetCache = new Map<string, Map<number, DayOffsets>>();
+
+/**
+ * The offsets of UTC day `utcDay` (days since 1970-01-01) in `tz`, cached per zone and day: settlement prices and
+ * calendars are computed for every view of a series a walk-forward worker meets, and an Intl lookup costs ~20 µs.
+ */
+function dayOffsets(tz: string, utcDay: number): DayOffsets {
+  let m = dayOffsetCache.get(tz);
+  if (!m) dayOffsetCache.set(tz, (m = new Map()));
+  let o = m.get(utcDay);
+  if (o === undefined) {
+    const d = utcDay * DAY_MS;
+    const early = utcOffsetMinutes(tz, d);
+    const late = utcOffsetMinutes(tz, d + DAY_MS - 1);
+    // a clock change this UTC day: find its second once (~17 lookups) instead of one lookup per instant
+    o = { early, late, switchMs: early === late ? Infinity : offsetChangeMs(tz, d, late) };
+    m.set(utcDay, o);
+  }
+  return o;
+}
+
+/** utcOffsetMinutes(tz, ms), exact to the second of a clock change, from lookups cached per UTC day (dayOffsets). */
+export function offsetAt(tz: string, ms: number): number {
+  const o = dayOffsets(tz, Math.floor(ms / DAY_MS));
+  return ms >= o.switchMs ? o.late : o.early;
+}
+
+/**
+ * Local wall time in `tz` (localDate: days since 1970-01-01 of the local date; second: seconds after its midnight)
+ * → UTC ns, exact across clock changes: the instant at which the zone's clock shows that time. A time shown twice
+ * (the hour repeated when clocks go back) gives the earlier instant. A time never shown (skipped when clocks go
+ * forward) is read with the offset from before the change, so it lands as far after the change as it lies after the
+ * skipped start (02:30 on Chicago's spring-forward night → 03:30 CDT), as java.time and Temporal do.
+ */
+export function localToNs(tz: string, localDate: number, second: number): bigint {
+  return BigInt(localToUtcMs(tz, localDate * DAY_MS + second * 1000)) * 1_000_000n;
+}
+
+/** localToNs in ms, for local wall time `localMs` written as if it were UTC ms. */
+export function localToUtcMs(tz: string, localMs: number): number {
+  // Offsets lie within ±1 day, so the instant sought lies within a day of localMs: with at most one clock change in
+  // those two days, its offset is the one before (at localMs − 1 day) or the one after (localMs + 1 day).
+  const before = offsetAt(tz, localMs - DAY_MS);
+  const after = offsetAt(tz, localMs + DAY_MS);
+  const t1 = localMs - before * 60_000;
+  const t2 = localMs - after * 60_000;
+  const ok1 = offsetAt(tz, t1) === before;
+  const ok2 = before !== after && offsetAt(tz, t2) === after;
+  if (ok1 && ok2) return Math.min(t1, t2);
+  if (ok1) return t1;
+  if (ok2) return t2;
+  if (before !== after) return t1; // skipped by the change
+  throw new Error(`localToNs: ${tz} changes its clock more than once within a day of ${new Date(localMs).toISOString().slice(0, 19)} (local); not supported`);
+}
+
 /** Bars per trading day and per year for a bar length, by the product's trading calendar (not 252 fixed). */
 export function annualization(barNs: number, s: SessionSpec): { barsPerDay: number; periodsPerYear: number } {
   const dayNs = s.minutesPerDay * 60e9;
@@ -122,28 +185,18 @@ export function computeCalendar(bars: BarSeries, product: ProductSpec): BarCalen
   const relSettle = s.settlement === null ? -1 : rel(s.settlement);
 
   let cachedUtcDay = NaN;
-  let dayOffset = 0;
-  let variable = false;
-  let switchMs = 0; // on a day whose offset changes: the first ms of the new offset
-  let lateOffset = 0;
+  let offsets: DayOffsets = { early: 0, late: 0, switchMs: Infinity };
   let settledDay = -Infinity;
   const msAt = msReader(bars.ts);
   for (let i = 0; i < n; i++) {
     const ms = msAt(i);
     const utcDay = Math.floor(ms / DAY_MS);
     if (utcDay !== cachedUtcDay) {
+      // offsetAt per bar, with its cache lookup once per UTC day instead of once per bar
       cachedUtcDay = utcDay;
-      const a = utcOffsetMinutes(s.timeZone, utcDay * DAY_MS);
-      const b = utcOffsetMinutes(s.timeZone, utcDay * DAY_MS + DAY_MS - 1);
-      dayOffset = a;
-      variable = a !== b;
-      if (variable) {
-        // a clock change this UTC day: find its second once (~17 lookups) instead of one lookup per bar
-        switchMs = offsetChangeMs(s.timeZone, utcDay * DAY_MS, b);
-        lateOffset = b;
-      }
+      offsets = dayOffsets(s.timeZone, utcDay);
     }
-    const offset = variable && ms >= switchMs ? lateOffset : dayOffset;
+    const offset = ms >= offsets.switchMs ? offsets.late : offsets.early;
     const localMs = ms + offset * 60_000;
     const localDate = Math.floor(localMs / DAY_MS);
     const minute = Math.floor((localMs - localDate * DAY_MS) / 60_000);
@@ -261,25 +314,9 @@ export function settlementPriceAt(bars: BarSeries, s: SessionSpec, i: number, pr
   const win = sp.window;
   if (sp.method !== 'vwap' || win === null) return { price: bars.close[i]!, vwap: false };
   const ms = msAt(i);
-  const offsetMs = hourlyOffsetMinutes(s.timeZone, ms) * 60_000;
-  const midnightNs = BigInt(Math.floor((ms + offsetMs) / DAY_MS) * DAY_MS - offsetMs) * 1_000_000n; // local 00:00
-  const v = windowVwap(bars, i, midnightNs + BigInt(win[0]) * 1_000_000_000n, midnightNs + BigInt(win[1]) * 1_000_000_000n, sp.barPrice, prev);
+  const localDate = Math.floor((ms + offsetAt(s.timeZone, ms) * 60_000) / DAY_MS); // the settlement bar's local date
+  const v = windowVwap(bars, i, localToNs(s.timeZone, localDate, win[0]), localToNs(s.timeZone, localDate, win[1]), sp.barPrice, prev);
   return v === v ? { price: v, vwap: true } : { price: bars.close[i]!, vwap: false };
-}
-
-const hourOffsets = new Map<string, Map<number, number>>();
-
-/**
- * utcOffsetMinutes cached per zone and UTC hour (zones change offset on whole hours): settlement prices are computed
- * for every view of a series a walk-forward worker meets, and an Intl lookup costs ~20 µs.
- */
-function hourlyOffsetMinutes(tz: string, ms: number): number {
-  let m = hourOffsets.get(tz);
-  if (!m) hourOffsets.set(tz, (m = new Map()));
-  const h = Math.floor(ms / 3_600_000);
-  let o = m.get(h);
-  if (o === undefined) m.set(h, (o = utcOffsetMinutes(tz, h * 3_600_000)));
-  return o;
 }
 
 /** floor(a / b) for b > 0 (BigInt division truncates toward zero) */

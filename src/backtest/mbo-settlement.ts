@@ -4,12 +4,10 @@
 // settlement). With no trade in the window: the last trade of the trading day before the window's end; with none
 // either, the caller falls back to the touch (L3Engine: the mid of the book). Only trades the replay has reached by
 // the equity point that settles count, so a window configured to end after the settlement time cannot look ahead.
-import { roundToTick, utcOffsetMinutes } from './calendar.js';
+import { localToNs, roundToTick } from './calendar.js';
 import { lowerBound } from '../util/int64-words.js';
 import type { TradePrints } from './mbo-data.js';
 import type { SessionSpec } from './product.js';
-
-const DAY_MS = 86_400_000;
 
 /** A trading day's settlement window [from, to) and its session open, exchange time in ns. */
 export interface SettlementWindowNs {
@@ -32,17 +30,6 @@ export function settlementWindowNs(s: SessionSpec, tradingDay: number): Settleme
   const openDate = wraps ? tradingDay - 1 : tradingDay;
   const tz = s.timeZone;
   return { dayOpen: localToNs(tz, openDate, s.open * 60), from: localToNs(tz, settleDate, win[0]), to: localToNs(tz, settleDate, win[1]) };
-}
-
-/**
- * Local wall-clock time (date, seconds after midnight) in `tz` → UTC ns. The offset is looked up at the instant the
- * first guess gives, which is exact everywhere but inside a DST switch hour (02:00–03:00 local: no settlement window).
- */
-export function localToNs(tz: string, localDate: number, second: number): bigint {
-  const local = localDate * DAY_MS + second * 1000;
-  const guess = utcOffsetMinutes(tz, local);
-  const offset = utcOffsetMinutes(tz, local - guess * 60_000);
-  return BigInt(local - offset * 60_000) * 1_000_000n;
 }
 
 /**

@@ -149,3 +149,19 @@ describe('config and accounting', () => {
     expect(acct.cash).toBe(100_187.5 * USD);
   });
 });
+
+describe('settlement window in a zone whose clock changes off the UTC hour', () => {
+  // Lord Howe moves from +10:30 to +11:00 at 02:00 local on 2024-10-06 (15:30 UTC on 10-05). A window at 02:40–02:41
+  // local that day is 15:40–15:41 UTC: the 15:40 bar. Read with the offset of the start of the UTC hour (+10:30, as
+  // the code before did) it would be 16:10–16:11 UTC, holding no bar, and the day would fall back to the close.
+  const tz = 'Australia/Lord_Howe';
+  const session = { ...ES.session, timeZone: tz, settlementPrice: { method: 'vwap' as const, window: [2 * 3600 + 40 * 60, 2 * 3600 + 41 * 60] as [number, number], barPrice: 'close' as const } };
+  it('reads the window at the local time the clock shows (Intl as the oracle)', () => {
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    expect(local.format(new Date('2024-10-05T15:40:00Z'))).toBe('06, 02:40');
+    const b = barsAt(['2024-10-05T15:39:00Z', '2024-10-05T15:40:00Z', '2024-10-05T15:41:00Z'], [flat(100), flat(200), flat(300)]);
+    const r = settlementPrices(b, session, new Uint8Array([0, 0, 1]));
+    expect(r.settlePrice[2]).toBe(200);
+    expect([r.settleVwapDays, r.settleFallbackDays]).toEqual([1, 0]);
+  });
+});

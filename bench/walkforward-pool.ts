@@ -17,7 +17,6 @@
 //   (engine work) and the main thread's share, to say where the time goes when the speed-up falls short.
 // Prints a table and writes bench/results/walkforward-pool.json.
 import { execSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +24,6 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { stringify } from 'yaml';
-import { deriveForWorkers } from '../src/backtest/shared-derived.js';
 import { dataFileOf, foldSpecOf, loadStudyConfig, resolveStudy, searchSpecOf } from '../src/config/study.js';
 import { loadBars } from '../src/data/bars.js';
 import { generateEs } from '../src/generate/es.js';
@@ -34,10 +32,9 @@ import { writeParquetFile } from '../src/report/parquet.js';
 import { setLogLevel } from '../src/util/log.js';
 import { makeFolds } from '../src/walkforward/folds.js';
 import { runStudyCommand } from '../src/walkforward/index.js';
-import { precomputeIndicators } from '../src/walkforward/indicator-precompute.js';
 import { rangeOf } from '../src/walkforward/runner.js';
 import { candidates } from '../src/walkforward/search.js';
-import { shareBars } from '../src/walkforward/shared-bars.js';
+import { prepareWorkerData } from '../src/walkforward/worker-data.js';
 import { BacktestPool } from '../src/walkforward/pool.js';
 import { threadSchedstat } from '../src/walkforward/thread-cpu.js';
 import type { WorkerRequest } from '../src/walkforward/protocol.js';
@@ -173,11 +170,9 @@ async function studyWall(config: string, sets: string[], workers: number) {
 async function engineAlone(config: string, sets: string[]) {
   const cfg = loadStudyConfig(config, sets);
   const study = resolveStudy(cfg, config);
-  const bars = shareBars(await loadBars(dataFileOf(cfg), { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: true }));
-  const seriesKey = randomUUID();
+  // prepared as the study command prepares it for its workers
+  const { shared: bars, derived } = await prepareWorkerData(await loadBars(dataFileOf(cfg), { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: true }), study, { indicators: true });
   const paramSets = candidates(searchSpecOf(cfg));
-  const indicators = await precomputeIndicators(bars, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, paramSets);
-  const derived = { ...deriveForWorkers(bars, study.engine), seriesKey, indicators };
   const { start, end } = rangeOf(bars);
   const folds = makeFolds(start, end, foldSpecOf(cfg));
   const tasks: TaskLoopInput['tasks'] = [];

@@ -1,17 +1,15 @@
 // Run a walk-forward study end to end: config → data range → pool → results directory → summary.
 // Used by `contango walk-forward`, `contango demo` and the pool benchmark.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
-import { adoptDerived, type SharedDerived } from '../backtest/shared-derived.js';
+import type { SharedDerived } from '../backtest/shared-derived.js';
 import { tickBarsDir } from '../data/cache/tick-bars.js';
-import { derivedFor } from './derived-cache.js';
-import { precomputeIndicators } from './indicator-precompute.js';
-import { shareBars } from './shared-bars.js';
+import { prepareWorkerData } from './worker-data.js';
 import { resolveParams } from '../backtest/strategy.js';
 import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
 import { candidates } from './search.js';
@@ -117,19 +115,10 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
       throw e;
     }
     range = rangeOf(bars);
-    shared = shareBars(bars);
     // while the workers start: the per-series columns every task would otherwise compute in every worker (kept in
-    // the cache beside the bars, so a second run of a study reads them)
+    // the cache beside the bars, so a second run of a study reads them) and the candidates' indicators
     const tickSet = cacheEntry ? tickBarsDir(cacheEntry, { tickUnits: study.tickUnits, symbol: cfg.data.symbol }) : undefined;
-    derived = derivedFor(shared, study.engine, tickSet);
-    adoptDerived(shared, derived); // this thread's engine (below) uses them too
-    // and the indicators of every candidate parameter set, once, for all workers (not for a custom runner: its
-    // strategies are its own)
-    if (!o.runner) {
-      const seriesKey = randomUUID();
-      const indicators = await precomputeIndicators(shared, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, candidates(searchSpecOf(cfg)), { typecheck: cfg.strategy.typecheck });
-      derived = { ...derived, seriesKey, indicators };
-    }
+    ({ shared, derived } = await prepareWorkerData(bars, study, { tickSet, indicators: !o.runner }));
     dataRows = { bars: bars.ts.length, symbol: bars.symbol };
     log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   }

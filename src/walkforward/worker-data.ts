@@ -1,0 +1,37 @@
+// What a study's workers adopt instead of computing it themselves: the bars in shared memory, their per-series
+// columns (calendar, settlement prices, sigma/ADV: src/backtest/shared-derived.ts, kept in the columnar cache when
+// the data came through it) and, for the engine's own runner, the indicators of every candidate parameter set
+// (./indicator-precompute.ts). The study command prepares it while the worker threads start; the pool benchmark
+// prepares the same for its no-pool ceiling.
+import { randomUUID } from 'node:crypto';
+import type { BarSeries } from '../backtest/api.js';
+import { adoptDerived, type SharedDerived } from '../backtest/shared-derived.js';
+import { searchSpecOf, type ResolvedStudy } from '../config/study.js';
+import { derivedFor } from './derived-cache.js';
+import { precomputeIndicators } from './indicator-precompute.js';
+import { candidates } from './search.js';
+import { shareBars } from './shared-bars.js';
+
+export interface WorkerData {
+  shared: BarSeries;
+  derived: SharedDerived;
+}
+
+/**
+ * `bars` in shared memory with everything derived from them. `tickSet`: the cache's directory for these bars in ticks
+ * (derived columns are read from, or kept in, it); `indicators`: false for a custom runner (its strategies are its own).
+ */
+export async function prepareWorkerData(bars: BarSeries, study: ResolvedStudy, opts: { tickSet?: string; indicators: boolean }): Promise<WorkerData> {
+  const { cfg } = study;
+  const shared = shareBars(bars);
+  let derived = derivedFor(shared, study.engine, opts.tickSet);
+  adoptDerived(shared, derived); // this thread's engine (the indicator precompute) uses them too
+  if (opts.indicators) {
+    const seriesKey = randomUUID();
+    const indicators = await precomputeIndicators(shared, seriesKey, study.engine, cfg.strategy.name, cfg.strategy.params, candidates(searchSpecOf(cfg)), {
+      typecheck: cfg.strategy.typecheck,
+    });
+    derived = { ...derived, seriesKey, indicators };
+  }
+  return { shared, derived };
+}

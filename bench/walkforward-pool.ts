@@ -36,7 +36,7 @@ import { rangeOf } from '../src/walkforward/runner.js';
 import { candidates } from '../src/walkforward/search.js';
 import { prepareWorkerData } from '../src/walkforward/worker-data.js';
 import { BacktestPool } from '../src/walkforward/pool.js';
-import { threadSchedstat } from '../src/walkforward/thread-cpu.js';
+import { threadCpuMs } from '../src/walkforward/thread-cpu.js';
 import type { WorkerRequest } from '../src/walkforward/protocol.js';
 import { report, type BenchRow } from './lib/results.js';
 import { runBacktest as noop } from './walkforward-noop-runner.js';
@@ -124,9 +124,6 @@ async function poolOverhead(workers: number, study: ReturnType<typeof resolveStu
   await pool.close();
   return wall;
 }
-
-/** This thread's CPU time (ms) from Linux /proc/thread-self/schedstat: the main thread alone, not the workers. */
-const threadCpuMs = (): number => (threadSchedstat()?.[0] ?? NaN) / 1e6;
 
 async function studyWall(config: string, sets: string[], workers: number) {
   const out = mkdtempSync(path.join(os.tmpdir(), 'contango-bench-'));

@@ -11,9 +11,7 @@ import { adoptDerived, type SharedDerived } from '../src/backtest/shared-derived
 import { runBacktest } from '../src/backtest/task-runner.js';
 import { vouchValidated } from '../src/backtest/validated.js';
 import { lowerBound } from '../src/util/int64-words.js';
-import { threadSchedstat } from '../src/walkforward/thread-cpu.js';
-
-const threadCpuMs = (): number => (threadSchedstat()?.[0] ?? NaN) / 1e6;
+import { threadCpuMs } from '../src/walkforward/thread-cpu.js';
 
 export interface TaskLoopInput {
   bars: BarSeries;

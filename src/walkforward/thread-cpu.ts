@@ -28,3 +28,9 @@ export function threadSchedstat(): [cpuNs: number, waitNs: number] | null {
     return null;
   }
 }
+
+/** The calling thread's CPU time in ms (NaN where the counters are not available). */
+export function threadCpuMs(): number {
+  const s = threadSchedstat();
+  return s ? s[0] / 1e6 : NaN;
+}

@@ -1,6 +1,6 @@
 // The engine's side of a walk-forward study without the pool: a worker thread (node:worker_threads, no Piscina)
 // that runs a list of a study's in-sample tasks back to back on the shared bars, derived columns and indicators
-// the benchmark's main thread prepared, and reports its wall and CPU time. Started once per thread by
+// the benchmark's main thread prepared, and reports its wall time. Started once per thread by
 // bench/walkforward-pool.ts ("engine alone" rows): 1 thread with every task against 2 threads with half each gives the
 // speed-up the tasks themselves allow on this machine — per-thread JIT warm-up and memory contention included, the
 // main thread's per-task messaging, data load and results not — the ceiling the study's speed-up is compared with.
@@ -11,7 +11,6 @@ import { adoptDerived, type SharedDerived } from '../src/backtest/shared-derived
 import { runBacktest } from '../src/backtest/task-runner.js';
 import { vouchValidated } from '../src/backtest/validated.js';
 import { lowerBound } from '../src/util/int64-words.js';
-import { threadCpuMs } from '../src/walkforward/thread-cpu.js';
 
 export interface TaskLoopInput {
   bars: BarSeries;
@@ -23,7 +22,6 @@ export interface TaskLoopInput {
 
 export interface TaskLoopOutput {
   wallMs: number;
-  cpuMs: number;
   tasks: number;
 }
 
@@ -35,7 +33,6 @@ async function main(input: TaskLoopInput): Promise<TaskLoopOutput> {
   let scratch = new Float64Array(0);
   const equityBuffer = (n: number) => (scratch.length < n ? (scratch = new Float64Array(n)) : scratch);
   const views = new Map<number, BarSeries>();
-  const cpu0 = threadCpuMs();
   const t0 = performance.now();
   for (const t of input.tasks) {
     const n = lowerBound(bars.ts, t.endNs);
@@ -43,7 +40,7 @@ async function main(input: TaskLoopInput): Promise<TaskLoopOutput> {
     if (!v) views.set(n, (v = prefixView(bars, n)));
     await runBacktest({ ...t, config }, v, { equityBuffer });
   }
-  return { wallMs: performance.now() - t0, cpuMs: threadCpuMs() - cpu0, tasks: input.tasks.length };
+  return { wallMs: performance.now() - t0, tasks: input.tasks.length };
 }
 
 if (parentPort) {

@@ -167,6 +167,9 @@ export const BENCHES: Bench[] = [
         if (s?.['pairedSpeedupMedian'] !== undefined) {
           out.push({ figure: `study speed-up, 2 workers vs 1${size}, median of pairs`, value: num(s['pairedSpeedupMedian'], 'study.pairedSpeedupMedian'), unit: '×', better: 'higher' as const, target: s['target'] });
         }
+        // the machine's own ceiling in the same minutes (bench/machine-scaling.ts): no target, it explains the others
+        const probe = (s?.['machineScaling'] as Json[] | undefined)?.find((m) => m['kernel'] === 'independent integer ops');
+        if (probe) out.push({ figure: `pure computation (independent integer ops), 2 threads vs 1, median, during the study${size}`, value: num(probe['median'], 'machineScaling.median'), unit: '×', better: 'higher' as const, target: undefined });
         return out;
       });
     },

@@ -12,6 +12,10 @@
 //   3. per study, the ceiling: its in-sample tasks run back to back in 1 plain worker thread and split between 2 (no
 //      pool, no per-task messaging, no data load or results; bench/walkforward-task-loop.ts). The study's speed-up
 //      falls short of this one by what the pool and the main thread's serial work cost.
+//   4. after each 1/2-worker pair, the machine's own 2-thread speed-up on pure computation (bench/machine-scaling.ts):
+//      on a VM whose virtual CPUs may share a physical core with another (a hyperthread sibling), compute-bound
+//      code gets anywhere from ~1.0× to 2.0× from a second thread, minute by minute; each pair's study speed-up is
+//      recorded beside the probe taken right after it.
 //   The load average (and `uptime`) before and after is recorded: on a shared 2-core machine the speed-up only
 //   means something when nothing else runs. Per run it also records the sum of task times inside the workers
 //   (engine work) and the main thread's share, to say where the time goes when the speed-up falls short.
@@ -40,6 +44,7 @@ import { threadCpuMs } from '../src/walkforward/thread-cpu.js';
 import type { WorkerRequest } from '../src/walkforward/protocol.js';
 import { report, type BenchRow } from './lib/results.js';
 import { runBacktest as noop } from './walkforward-noop-runner.js';
+import { KERNELS, ScalingProbe, type ScalingSample } from './machine-scaling.js';
 import type { TaskLoopInput, TaskLoopOutput } from './walkforward-task-loop.js';
 
 const arg = (name: string, def: string) => {
@@ -197,17 +202,26 @@ async function engineAlone(config: string, sets: string[]) {
   return { tasks: tasks.length, wallMs1: w1, wallMs2: w2, speedup: w1 / w2, pairedSpeedupMedian: paired[Math.floor(paired.length / 2)]!, runs1: one.map(Math.round), runs2: two.map(Math.round) };
 }
 
+/** The median of sorted numbers (the mean of the middle two for an even count). */
+function median(sorted: number[]): number {
+  const n = sorted.length;
+  return n % 2 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
+}
+
 /** One study (one grid) at 1 and 2 workers: interleaved runs, the fastest of each kept, its rows and summary. */
-async function measureStudy(config: string, grid: string) {
+async function measureStudy(config: string, grid: string, probe: ScalingProbe) {
   const sets = setsOf(grid);
   const name = loadStudyConfig(config, sets).name;
   // Interleaved 1, 2, 1, 2, …: REPS runs per setting, the fastest of each kept (load from other processes only ever
   // adds time); every run is recorded with the load average before and after it.
   const runs1: Awaited<ReturnType<typeof studyWall>>[] = [];
   const runs2: typeof runs1 = [];
+  // after each pair, what two threads of pure computation get from the machine in the same minutes (machine-scaling.ts)
+  const machine: ScalingSample[][] = [];
   for (let k = 0; k < REPS; k++) {
     runs1.push(await studyWall(config, sets, 1));
     runs2.push(await studyWall(config, sets, 2));
+    machine.push(await probe.sample());
   }
   const best = (r: typeof runs1) => r.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
   const s1 = best(runs1), s2 = best(runs2);
@@ -216,7 +230,7 @@ async function measureStudy(config: string, grid: string) {
   // each 1-worker run against the 2-worker run right after it: on a noisy host the median of these pairs moves less
   // than the ratio of the two fastest runs (which may come from quiet moments minutes apart)
   const paired = runs1.map((r, k) => r.wallMs / runs2[k]!.wallMs).sort((a, b) => a - b);
-  const pairedMedian = paired.length % 2 ? paired[(paired.length - 1) / 2]! : (paired[paired.length / 2 - 1]! + paired[paired.length / 2]!) / 2;
+  const pairedMedian = median(paired);
   const rows: BenchRow[] = [];
   for (const [w, s, sp] of [[1, s1, 1], [2, s2, speedup]] as const) {
     rows.push({
@@ -228,6 +242,18 @@ async function measureStudy(config: string, grid: string) {
       'load avg': s.loadAverage.map((x) => x.toFixed(2)).join(' → '),
     });
   }
+  // the machine's own 2-thread speed-up per kernel: every sample, and the median
+  const machineScaling = KERNELS.map((kernel) => {
+    const s = machine.map((m) => m.find((x) => x.kernel === kernel)!);
+    const sorted = s.map((x) => x.speedup).sort((a, b) => a - b);
+    return { kernel, median: median(sorted), samples: s.map((x) => ({ oneMs: +x.oneMs.toFixed(1), twoMs: +x.twoMs.toFixed(1), speedup: +x.speedup.toFixed(3) })) };
+  });
+  for (const m of machineScaling) {
+    rows.push({ case: `  pure computation, 2 threads vs 1 (${m.kernel}), after each pair`, tasks: '', 'wall ms': '', 'ms/task (wall)': '', 'speed-up': '', 'speed-up, median of pairs': m.median, 'per pair': m.samples.map((x) => x.speedup.toFixed(2)).join(' ') });
+  }
+  const adjusted = runs1.map((r, k) => (r.wallMs / runs2[k]!.wallMs) * (runs2[k]!.cpuMs / r.cpuMs));
+  rows.push({ case: '  study, per pair (1 worker / 2 workers)', tasks: '', 'wall ms': '', 'ms/task (wall)': '', 'speed-up': '', 'speed-up, median of pairs': '', 'per pair': runs1.map((r, k) => (r.wallMs / runs2[k]!.wallMs).toFixed(2)).join(' ') });
+  rows.push({ case: '  study, per pair, × task CPU at 2 workers / at 1', tasks: '', 'wall ms': '', 'ms/task (wall)': '', 'speed-up': '', 'speed-up, median of pairs': median([...adjusted].sort((a, b) => a - b)), 'per pair': adjusted.map((x) => x.toFixed(2)).join(' ') });
   const alone = await engineAlone(config, sets);
   for (const [w, ms, sp] of [[1, alone.wallMs1, 1], [2, alone.wallMs2, alone.speedup]] as const) {
     rows.push({ case: `  its ${alone.tasks} in-sample tasks alone (no pool), ${w} thread(s)`, tasks: alone.tasks, 'wall ms': Math.round(ms), 'ms/task (wall)': ms / alone.tasks, 'speed-up': sp, 'speed-up, median of pairs': w === 1 ? '' : alone.pairedSpeedupMedian });
@@ -241,10 +267,19 @@ async function measureStudy(config: string, grid: string) {
     loadDataMs1: s1.loadDataMs, loadDataMs2: s2.loadDataMs, otherSerialMs1: s1.otherSerialMs, otherSerialMs2: s2.otherSerialMs,
     speedup, poolSpeedup, target: 1.8, identicalMetrics: identical,
     pairedSpeedups: paired, pairedSpeedupMedian: pairedMedian,
+    // per pair in run order (unsorted), next to machineScaling's samples taken right after each pair
+    pairSpeedupsInOrder: runs1.map((r, k) => r.wallMs / runs2[k]!.wallMs),
+    // the same, times the 2-worker run's task CPU over the 1-worker run's (same tasks, same work): what the pool made of
+    // the CPU speed the machine gave each thread — a diagnostic, not the target (it also forgives the two workers'
+    // own contention for caches and memory)
+    pairSpeedupsCpuAdjusted: adjusted, pairSpeedupCpuAdjustedMedian: median([...adjusted].sort((a, b) => a - b)),
+    // two threads of pure computation against one, sampled after each pair (bench/machine-scaling.ts): the machine's
+    // own ceiling in the same minutes
+    machineScaling,
     // the same in-sample tasks in 1 and 2 plain worker threads, no pool (engineAlone): the ceiling for `speedup`
     engineAlone: alone,
     // every run in order (1, 2, 1, 2, …): wall, pool phase, main-thread CPU, load average before → after
-    runs: [...runs1.keys()].flatMap((k) => [runs1[k]!, runs2[k]!]).map((r) => ({ workers: r.workers, wallMs: Math.round(r.wallMs), poolMs: Math.round(r.poolMs), mainCpuMs: Math.round(r.mainCpuMs), processCpuMs: Math.round(r.processCpuMs), loadAverage: r.loadAverage })),
+    runs: [...runs1.keys()].flatMap((k) => [runs1[k]!, runs2[k]!]).map((r) => ({ workers: r.workers, wallMs: Math.round(r.wallMs), poolMs: Math.round(r.poolMs), taskCpuMs: Math.round(r.cpuMs), mainCpuMs: Math.round(r.mainCpuMs), processCpuMs: Math.round(r.processCpuMs), loadAverage: r.loadAverage })),
   };
   return { rows, summary };
 }
@@ -271,11 +306,13 @@ async function main() {
     rows.push({ case: `no-op tasks, ${w} worker(s)`, tasks: TASKS, 'wall ms': Math.round(wall), 'ms/task (wall)': perTaskUs / 1000, 'pool overhead µs/task/worker': perTaskUs * w - directUs, 'speed-up': '' });
   }
   const studies = [];
+  const probe = new ScalingProbe();
   for (const grid of GRIDS) {
-    const m = await measureStudy(config, grid);
+    const m = await measureStudy(config, grid, probe);
     rows.push(...m.rows);
     studies.push(m.summary);
   }
+  await probe.close();
   const after = { uptime: uptime(), loadAverage: os.loadavg() };
   report(`walkforward-pool${V8_THREADS ? '-v8-threads' : ''}`, rows, {
     config: GIVEN || `generated: ${YEARS} years of ES one-minute bars, momentum, rolling 120d/60d folds`,

@@ -458,6 +458,16 @@ export function validateBars(b: BarSeries): void {
   validated.add(b);
 }
 
+/**
+ * Take `b` as valid without checking it: for a series another thread of this process validated (a study's shared
+ * bars, validated by the main thread before its workers adopt them: src/walkforward/worker-data.ts). Each worker
+ * checking a million shared bars again cost it ~25–50 ms before its first task, serial work that a second worker
+ * does not halve.
+ */
+export function vouchBars(b: BarSeries): void {
+  validated.add(b);
+}
+
 function validateBarsOnce(b: BarSeries): void {
   const n = b.ts.length;
   if (!(b.barNs > 0)) throw new Error(`bars ${b.symbol}: barNs must be > 0, got ${b.barNs}`);

@@ -11,6 +11,7 @@
 import type { BacktestConfig } from '../config/backtest.js';
 import type { BarSeries } from './api.js';
 import { adoptCalendar, adoptSettlementPrices, barCalendar, calendarKey, settlementKey, settlementPricesFor, type BarCalendar, type SettlementPrices } from './calendar.js';
+import { vouchBars } from './engine.js';
 import { adoptIndicators, nameSeries } from './prefix-view.js';
 import { resolveProduct } from './product.js';
 import { adoptSigmaAdv, rollingSigmaAdv, type SigmaAdv } from './slippage.js';
@@ -25,6 +26,8 @@ export interface SharedDerived {
   calendar: BarCalendar;
   settlement: { key: string; prices: SettlementPrices } | null;
   sigmaAdv: { lookback: number; barsPerDay: number; columns: SigmaAdv } | null;
+  /** the main thread ran validateBars on the series (src/walkforward/worker-data.ts): workers take it as valid */
+  validated?: boolean;
 }
 
 /** Compute the columns for `bars` (already in shared memory) under the study's validated engine config. */
@@ -53,6 +56,7 @@ export function deriveForWorkers(bars: BarSeries, config: BacktestConfig): Share
 
 /** In a worker: make the engine's caches return the main thread's columns for `bars` (the shared series object). */
 export function adoptDerived(bars: BarSeries, d: SharedDerived): void {
+  if (d.validated === true) vouchBars(bars);
   if (d.seriesKey !== undefined) nameSeries(bars, d.seriesKey);
   if (d.indicators) adoptIndicators(d.indicators);
   adoptCalendar(bars, d.calendarKey, d.calendar);

@@ -5,6 +5,7 @@
 // prepares the same for its no-pool ceiling.
 import { randomUUID } from 'node:crypto';
 import type { BarSeries } from '../backtest/api.js';
+import { validateBars } from '../backtest/engine.js';
 import { adoptDerived, type SharedDerived } from '../backtest/shared-derived.js';
 import { searchSpecOf, type ResolvedStudy } from '../config/study.js';
 import { derivedFor } from './derived-cache.js';
@@ -24,7 +25,9 @@ export interface WorkerData {
 export async function prepareWorkerData(bars: BarSeries, study: ResolvedStudy, opts: { tickSet?: string; indicators: boolean }): Promise<WorkerData> {
   const { cfg } = study;
   const shared = shareBars(bars);
-  let derived = derivedFor(shared, study.engine, opts.tickSet);
+  // validated once here (an invalid series is an error before any task starts); the workers vouch for it (adoptDerived)
+  validateBars(shared);
+  let derived: SharedDerived = { ...derivedFor(shared, study.engine, opts.tickSet), validated: true };
   adoptDerived(shared, derived); // this thread's engine (the indicator precompute) uses them too
   if (opts.indicators) {
     const seriesKey = randomUUID();

@@ -23,11 +23,15 @@ import { Series } from '../../src/backtest/strategy.js';
 import { roc } from '../../src/strategies/indicators.js';
 import { BUILTIN_STRATEGIES } from '../../src/strategies/index.js';
 import { shareBars } from '../../src/walkforward/shared-bars.js';
+import { validateBars } from '../../src/backtest/engine.js';
+import { loadStudyConfig, resolveStudy } from '../../src/config/study.js';
+import { prepareWorkerData } from '../../src/walkforward/worker-data.js';
 import { tmpDir } from './helpers.js';
 
 const work = tmpDir('contango-derived-');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const PRODUCTS = path.join(path.dirname(new URL(import.meta.url).pathname), '../../configs/products');
+const ROOT = path.join(path.dirname(new URL(import.meta.url).pathname), '../..');
+const PRODUCTS = path.join(ROOT, 'configs/products');
 const config = validateBacktestConfig({ product: loadProduct('es', PRODUCTS), execution: { slippage: true } });
 const product = resolveProduct(config.product, config.fees);
 const TICK = 250_000_000n;
@@ -70,6 +74,29 @@ describe('shared per-series columns', () => {
     // a damaged file: recomputed, same values
     truncateSync(path.join(set, kept[0]!, 'day.i32'), 4);
     expectComputedValues(bars, derivedFor(bars, config, set));
+  });
+
+  it('a series the main thread validated is taken as valid by the workers; anything else is checked', async () => {
+    const { bars } = await sharedBars();
+    const file = path.join(ROOT, 'configs', 'es-study.yaml');
+    const study = resolveStudy(loadStudyConfig(file), file, PRODUCTS);
+    const { shared, derived } = await prepareWorkerData(bars, study, { indicators: false });
+    expect(derived.validated).toBe(true);
+    // a worker's copy that (in this test only) is not valid: high below low on row 5. Vouched for, it is not
+    // checked again; without the flag it is, and the error names the row
+    const broken = (): typeof shared => {
+      const b = structuredClone({ ...shared, high: shared.high.slice(), low: shared.low.slice() });
+      b.high[5] = b.low[5]! - 1;
+      return b;
+    };
+    const vouched = broken();
+    adoptDerived(vouched, derived);
+    expect(() => validateBars(vouched)).not.toThrow();
+    const unvouched = broken();
+    adoptDerived(unvouched, { ...derived, validated: false });
+    expect(() => validateBars(unvouched)).toThrow(/row 5: high .* do not bracket/);
+    // the main thread refuses an invalid series before any worker sees it
+    await expect(prepareWorkerData(broken(), study, { indicators: false })).rejects.toThrow(/row 5: high .* do not bracket/);
   });
 
   it('other settings get a set of their own', async () => {

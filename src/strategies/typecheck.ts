@@ -1,6 +1,8 @@
 // Type check of a user TypeScript strategy before it runs (docs/strategies.md "Type check"). The transpiler
 // (./ts-compile.ts) only strips types; this builds a TypeScript Program over the entry file and the files it imports,
-// with strict options and noEmit, and reports every error as `file:line:column: error TSxxxx: message`.
+// with strict options and noEmit, and reports every error as `file:line:column: error TSxxxx: message`. The nearest
+// tsconfig.json (./typecheck-tsconfig.ts has the rule) adds the user's options over those defaults; the options the
+// check depends on (noEmit, the transpiler's module resolution, the 'contango' mapping …) stay as they are.
 //
 // The strategy API: the module name 'contango' is mapped (compiler option `paths`) to ./api-types/index.ts, which
 // re-exports the engine's own types (src/backtest/strategy.ts …), so `import type { StrategyContext } from 'contango'`
@@ -9,7 +11,8 @@
 //
 // Cost: a Program with lib.d.ts and the API's types (zod's among them) takes ~1 s. A pass is remembered next to the
 // transpiler's cache (<name>-<hash of the entry's path>.typecheck.json): the list of every file the Program read
-// except TypeScript's own lib files, and one hash over their contents, the TypeScript version and the check's options.
+// except TypeScript's own lib files (plus the tsconfig and the files it extends), and one hash over their contents,
+// the TypeScript version, the check's options and which tsconfig applies (so a tsconfig added later is noticed).
 // The next check re-hashes those files (a few ms) and, when nothing changed, does not load the compiler at all.
 // Errors are not cached: a failing file is checked again on every run. Callers check once in the main thread
 // (user-module.ts); worker threads trust that.
@@ -18,13 +21,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTs, sha, tsCacheDir, tsVersion, writeAtomic } from './ts-compile.js';
 import { planExportChecks, toOriginal, type ExportChecks } from './typecheck-exports.js';
+import { findTsconfig, mergeOptions, readTsconfig } from './typecheck-tsconfig.js';
 
 type TS = typeof import('typescript');
 type Diagnostic = import('typescript').Diagnostic;
 type SourceFile = import('typescript').SourceFile;
 
 /** bump when the check itself changes (options, export checks): every remembered pass is then void */
-const CHECK_FORMAT = 1;
+const CHECK_FORMAT = 2;
 /** diagnostics listed in one error; the rest are counted */
 export const MAX_REPORTED = 50;
 
@@ -69,30 +73,36 @@ interface PassRecord {
 
 /**
  * Type-check a .ts/.mts strategy and the files it imports. Resolves when it is clean (or a pass is remembered for
- * exactly these contents); rejects with StrategyTypeError listing the errors.
+ * exactly these contents); rejects with StrategyTypeError listing the errors, or TsconfigError when the tsconfig.json
+ * that applies cannot be read.
  */
 export async function typecheckStrategy(entry: string, opts: TypecheckOptions = {}): Promise<void> {
   const abs = path.resolve(entry);
   const api = apiTypesEntry();
   const dir = tsCacheDir(abs);
   const record = path.join(dir, `${path.basename(abs).replace(/\.m?ts$/, '')}-${sha(abs).slice(0, 24)}.typecheck.json`);
-  if (rememberedPass(record, abs, api)) return;
+  const tsconfig = findTsconfig(abs);
+  if (rememberedPass(record, abs, api, tsconfig)) return;
   const ts = await loadTs();
   typecheckStats.programs++;
-  const r = check(ts, abs, api, opts.cwd ?? process.cwd());
+  const r = check(ts, abs, api, tsconfig, opts.cwd ?? process.cwd());
   if (r.errors.length > 0) throw new StrategyTypeError(r.errors.slice(0, MAX_REPORTED), r.errors.length);
   const files = [...r.texts.keys()].sort();
-  const pass: PassRecord = { format: CHECK_FORMAT, entry: abs, files, key: passKey(abs, api, files, (f) => r.texts.get(f)!) };
+  const key = passKey(abs, api, tsconfig, files, (f) => r.texts.get(f)!);
+  const pass: PassRecord = { format: CHECK_FORMAT, entry: abs, files, key };
   mkdirSync(dir, { recursive: true });
   writeAtomic(record, JSON.stringify(pass));
 }
 
-/** the hash a pass is remembered under: the check's version and options, and every file's path and content */
-function passKey(entry: string, api: string, files: string[], text: (f: string) => string): string {
-  return sha(JSON.stringify([CHECK_FORMAT, tsVersion(), entry, api, files.map((f) => [f, sha(text(f))])]));
+/**
+ * the hash a pass is remembered under: the check's version and options, the tsconfig that applies (its content and
+ * the files it extends are among `files`), and every file's path and content
+ */
+function passKey(entry: string, api: string, tsconfig: string | null, files: string[], text: (f: string) => string): string {
+  return sha(JSON.stringify([CHECK_FORMAT, tsVersion(), entry, api, tsconfig, files.map((f) => [f, sha(text(f))])]));
 }
 
-function rememberedPass(record: string, entry: string, api: string): boolean {
+function rememberedPass(record: string, entry: string, api: string, tsconfig: string | null): boolean {
   let r: PassRecord;
   try {
     r = JSON.parse(readFileSync(record, 'utf8')) as PassRecord;
@@ -102,7 +112,7 @@ function rememberedPass(record: string, entry: string, api: string): boolean {
   if (r.format !== CHECK_FORMAT || r.entry !== entry || !Array.isArray(r.files)) return false;
   try {
     // without a byte-order mark, as the compiler reads it (else such a file would never match)
-    return passKey(entry, api, r.files, (f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')) === r.key;
+    return passKey(entry, api, tsconfig, r.files, (f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, '')) === r.key;
   } catch {
     return false; // a file has gone: check again
   }
@@ -157,37 +167,22 @@ const libFiles = new Map<string, SourceFile>();
 interface CheckResult {
   /** formatted, in file and position order */
   errors: string[];
-  /** every file the Program read except TypeScript's lib files, with the text it read (the entry's original text) */
+  /**
+   * every file the Program read except TypeScript's lib files, with the text it read (the entry's original text),
+   * and the tsconfig's files
+   */
   texts: Map<string, string>;
 }
 
-function check(ts: TS, entry: string, api: string, cwd: string): CheckResult {
+function check(ts: TS, entry: string, api: string, tsconfig: string | null, cwd: string): CheckResult {
+  // first: a broken tsconfig is reported as such, not as whatever the Program makes of it
+  const user = tsconfig === null ? null : readTsconfig(ts, tsconfig, (f) => displayPath(f, cwd));
   const source = readFileSync(entry, 'utf8').replace(/^\uFEFF/, ''); // as the compiler reads files
   const checks = planExportChecks(ts, entry, source, path.basename(entry));
-  const typesRoot = nodeTypesRoot(entry);
-  const options: import('typescript').CompilerOptions = {
-    strict: true,
-    noImplicitOverride: true,
-    noFallthroughCasesInSwitch: true,
-    noEmit: true,
-    // each file is transpiled on its own (ts-compile): flag what that cannot do (const enums across files …)
-    isolatedModules: true,
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts'],
-    module: ts.ModuleKind.ESNext,
-    // close to ts-compile's resolution: ./x.js finds x.ts, extensionless and ./x.ts imports, folder index files
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    allowImportingTsExtensions: true,
-    resolveJsonModule: true,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    paths: { contango: [api] },
-    types: typesRoot === null ? [] : ['node'],
-    ...(typesRoot === null ? {} : { typeRoots: [typesRoot] }),
-  };
+  const options = mergeOptions(defaultOptions(ts, entry), user?.options ?? null, forcedOptions(ts, api));
   const host = ts.createCompilerHost(options, true);
   const libDir = path.resolve(host.getDefaultLibLocation!());
-  const texts = new Map<string, string>();
+  const texts = new Map<string, string>(user?.texts);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
     const f = path.resolve(fileName);
@@ -209,13 +204,18 @@ function check(ts: TS, entry: string, api: string, cwd: string): CheckResult {
     const f = path.resolve(sf.fileName);
     return !sf.isDeclarationFile && !f.split(path.sep).includes('node_modules') && !f.startsWith(apiDir + path.sep);
   };
-  const diags: Diagnostic[] = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  const optionErrors = new Set(program.getOptionsDiagnostics());
+  const diags: Diagnostic[] = [...optionErrors, ...program.getGlobalDiagnostics()];
   for (const sf of program.getSourceFiles()) {
     if (isUserFile(sf)) diags.push(...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf));
   }
   const located = diags
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
-    .map((d) => locate(ts, d, entry, checks, cwd));
+    .map((d) => {
+      const l = locate(ts, d, entry, checks, cwd);
+      // an option error with a tsconfig (a combination tsc rejects, …): name the file to fix
+      return user && l.file === '' && optionErrors.has(d) ? { ...l, text: `${displayPath(user.file, cwd)}: ${l.text}` } : l;
+    });
   // errors without a file (options, global types) first, then the entry's, then the other files' by name; each
   // file's in position order
   const first = displayPath(entry, cwd);
@@ -224,6 +224,39 @@ function check(ts: TS, entry: string, api: string, cwd: string): CheckResult {
   const seen = new Set<string>();
   const errors = located.map((l) => l.text).filter((t) => !seen.has(t) && seen.add(t));
   return { errors, texts };
+}
+
+/** what the check uses when no tsconfig applies; a tsconfig's own options replace these one by one */
+function defaultOptions(ts: TS, entry: string): import('typescript').CompilerOptions {
+  const typesRoot = nodeTypesRoot(entry);
+  return {
+    strict: true,
+    noImplicitOverride: true,
+    noFallthroughCasesInSwitch: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2022.d.ts'],
+    esModuleInterop: true,
+    types: typesRoot === null ? [] : ['node'],
+    ...(typesRoot === null ? {} : { typeRoots: [typesRoot] }),
+  };
+}
+
+/** what the check needs whatever a tsconfig says: the run's own conventions, and the strategy API */
+function forcedOptions(ts: TS, api: string): import('typescript').CompilerOptions {
+  return {
+    noEmit: true,
+    // each file is transpiled on its own (ts-compile): flag what that cannot do (const enums across files …)
+    isolatedModules: true,
+    module: ts.ModuleKind.ESNext,
+    // close to ts-compile's resolution: ./x.js finds x.ts, extensionless and ./x.ts imports, folder index files
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    // the transpiler rewrites an import of a .json file to its URL: it loads
+    resolveJsonModule: true,
+    // errors in declaration files are not reported anyway (only the user's own files are): checking them is only cost
+    skipLibCheck: true,
+    paths: { contango: [api] },
+  };
 }
 
 interface Located {

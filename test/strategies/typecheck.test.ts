@@ -1,6 +1,7 @@
 // Type check of user TypeScript strategies before they run (src/strategies/typecheck.ts): checked against the real
 // strategy API ('contango' → src/strategies/api-types), every error as file:line:column (in the entry, in a helper it
-// imports, in an untyped export), a remembered pass that skips the compiler, and the opt-out.
+// imports, in an untyped export), a remembered pass that skips the compiler, the opt-out, and the nearest
+// tsconfig.json's options (src/strategies/typecheck-tsconfig.ts).
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { useTsCacheDir } from './helpers.js';
 import { loadStrategyModule } from '../../src/backtest/strategy-loader.js';
 import { loadUserModule } from '../../src/strategies/user-module.js';
 import { displayPath, MAX_REPORTED, StrategyTypeError, typecheckStats, typecheckStrategy } from '../../src/strategies/typecheck.js';
+import { TsconfigError } from '../../src/strategies/typecheck-tsconfig.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/strategies/rsi-reversion.ts', import.meta.url));
 const tmp = useTsCacheDir('contango-typecheck-'); // no cache files in the repository
@@ -212,6 +214,160 @@ describe('loading a module', () => {
     // the default on the main thread is to check
     await expect(loadStrategyModule(f)).rejects.toThrow(/1 type error/);
     expect(await loadStrategyModule(f, { typecheck: false })).toBe(unchecked);
+  });
+});
+
+// Each test builds its project in its own folder under tmp.dir: a tsconfig.json at tmp.dir itself would apply to every
+// other test's strategy.
+describe('the nearest tsconfig.json', () => {
+  /** an implicit-any parameter (TS7006 at 2:15 under the default, strict check) */
+  const IMPLICIT_ANY = [
+    "import type { StrategyContext } from 'contango';",
+    'function half(x) {',
+    '  return x / 2;',
+    '}',
+    'export default () => ({ onBar(ctx: StrategyContext) { if (half(ctx.close.at(0)) > 1) ctx.buy(1); } });',
+  ];
+  const json = (o: unknown) => JSON.stringify(o, null, 2).split('\n');
+  /** the check's rejection, whatever it is (a failure when it passes) */
+  const rejection = async (f: string) => {
+    const e = await typecheckStrategy(f).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    if (e === null) throw new Error(`expected ${f} to be rejected`);
+    return e as Error;
+  };
+
+  it('none: the default, strict check, as before; nor is one above a package.json or .git folder used', async () => {
+    const e = await typeErrors(write('tsc/none/s.ts', IMPLICIT_ANY));
+    expect(e.diagnostics).toHaveLength(1);
+    expect(e.diagnostics[0]).toMatch(/tsc\/none\/s\.ts:2:15: error TS7006: Parameter 'x' implicitly has an 'any' type\.$/);
+    write('tsc/outer/tsconfig.json', json({ compilerOptions: { noImplicitAny: false } }));
+    write('tsc/outer/pkg/package.json', ['{}']);
+    mkdirSync(path.join(tmp.dir, 'tsc/outer/repo/.git'), { recursive: true });
+    expect((await typeErrors(write('tsc/outer/pkg/s.ts', IMPLICIT_ANY))).diagnostics[0]).toMatch(/error TS7006/);
+    expect((await typeErrors(write('tsc/outer/repo/sub/s.ts', IMPLICIT_ANY))).diagnostics[0]).toMatch(/error TS7006/);
+    await typecheckStrategy(write('tsc/outer/s.ts', IMPLICIT_ANY)); // control: that tsconfig does work where it applies
+  });
+  it("next to the strategy: its options apply over the defaults (comments and trailing commas as tsc reads them)", async () => {
+    write('tsc/sibling/tsconfig.json', ['{', '  // the project is not that strict', '  "compilerOptions": { "noImplicitAny": false, },', '}']);
+    await typecheckStrategy(write('tsc/sibling/s.ts', IMPLICIT_ANY));
+    // what it does not set keeps the default: strictNullChecks is still on
+    const e = await typeErrors(write('tsc/sibling/null.ts', ['const n: number = null;', 'export default () => ({ onBar() { void n; } });']));
+    expect(e.diagnostics[0]).toMatch(/tsc\/sibling\/null\.ts:1:7: error TS2322: Type 'null' is not assignable to type 'number'\.$/);
+  });
+  it("one directory up, at the project's root (package.json beside it): strict: false", async () => {
+    write('tsc/up/package.json', ['{}']);
+    write('tsc/up/tsconfig.json', json({ compilerOptions: { strict: false } }));
+    await typecheckStrategy(write('tsc/up/strategies/s.ts', IMPLICIT_ANY));
+    await typecheckStrategy(write('tsc/up/strategies/null.ts', ['const n: number = null;', 'export default () => ({ onBar() { void n; } });']));
+  });
+  it('an extends chain is followed, and an edit to an extended file checks again', async () => {
+    write('tsc/ext/tsconfig.json', json({ extends: './configs/base.json' }));
+    write('tsc/ext/configs/base.json', json({ extends: './root.json', compilerOptions: { noFallthroughCasesInSwitch: true } }));
+    const root = write('tsc/ext/configs/root.json', json({ compilerOptions: { noImplicitAny: false } }));
+    const f = write('tsc/ext/s.ts', IMPLICIT_ANY);
+    await typecheckStrategy(f);
+    const n = typecheckStats.programs;
+    await typecheckStrategy(f);
+    expect(typecheckStats.programs).toBe(n); // remembered
+    writeFileSync(root, json({ compilerOptions: { noImplicitAny: true } }).join('\n'));
+    expect((await typeErrors(f)).diagnostics[0]).toMatch(/tsc\/ext\/s\.ts:2:15: error TS7006/);
+    expect(typecheckStats.programs).toBe(n + 1);
+  });
+  it("the user's target and lib replace the default ES2022", async () => {
+    const FIND_LAST = ['export default () => ({ onBar() { console.log([1, 2].findLast((x) => x > 1)); } });'];
+    expect((await typeErrors(write('tsc/es/none/s.ts', FIND_LAST))).diagnostics[0]).toMatch(/error TS2550: Property 'findLast' does not exist/);
+    write('tsc/es/target/tsconfig.json', json({ compilerOptions: { target: 'ES2023' } }));
+    await typecheckStrategy(write('tsc/es/target/s.ts', FIND_LAST));
+    write('tsc/es/lib/tsconfig.json', json({ compilerOptions: { lib: ['ES2023'] } }));
+    await typecheckStrategy(write('tsc/es/lib/s.ts', FIND_LAST));
+  });
+  it('what the check depends on stays: no output options, the transpiler\'s resolution, contango\'s API', async () => {
+    write(
+      'tsc/forced/tsconfig.json',
+      json({
+        compilerOptions: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          noEmit: false,
+          outDir: 'out',
+          rootDir: './src',
+          composite: true,
+          declaration: true,
+          isolatedModules: false,
+          skipLibCheck: false,
+          baseUrl: '.',
+          paths: { contango: ['./nope.ts'] },
+        },
+      }),
+    );
+    write('tsc/forced/lib/above.ts', HELPER);
+    await typecheckStrategy(write('tsc/forced/typed.ts', TYPED)); // './lib/above.js' and 'contango' resolve; nothing is written
+    expect(readdirSync(path.join(tmp.dir, 'tsc/forced'))).not.toContain('out');
+    // ESM (import.meta), a .ts extension in an import: what the transpiler runs
+    await typecheckStrategy(
+      write('tsc/forced/esm.ts', [
+        "import type { StrategyContext } from 'contango';",
+        "import { above } from './lib/above.ts';",
+        'const here = import.meta.url;',
+        'export default () => ({ onBar(ctx: StrategyContext) { if (above(ctx.close.at(0), here.length)) ctx.buy(1); } });',
+      ]),
+    );
+    // each file is transpiled alone: a type re-exported as a value would be left in the output
+    const iso = await typeErrors(write('tsc/forced/iso.ts', ["export { Strategy } from 'contango';", 'export default () => ({ onBar() {} });']));
+    expect(iso.diagnostics).toEqual([expect.stringMatching(/tsc\/forced\/iso\.ts:1:10: error TS1205: Re-exporting a type when 'isolatedModules' is enabled requires using 'export type'\.$/)]);
+    const lines = [...TYPED];
+    lines[9] = '        if (above(ctx.clsoe.at(0), ctx.close.at(1))) ctx.buy(p.qty!);';
+    expect((await typeErrors(write('tsc/forced/typo.ts', lines))).diagnostics).toEqual([
+      expect.stringMatching(/tsc\/forced\/typo\.ts:10:23: error TS2551: Property 'clsoe' does not exist on type 'StrategyContext'/),
+    ]);
+    // baseUrl would resolve 'lib/above' for tsc; the transpiler would not, so neither does the check
+    const bare = await typeErrors(write('tsc/forced/bare.ts', ["import { above } from 'lib/above';", 'export default () => ({ onBar() { void above(1, 2); } });']));
+    expect(bare.diagnostics[0]).toMatch(/tsc\/forced\/bare\.ts:1:23: error TS2307: Cannot find module 'lib\/above'/);
+  });
+  it('a malformed tsconfig (syntax, unknown option, missing extends) is an error naming it, quoting TypeScript', async () => {
+    const syntax = write('tsc/bad/syntax/tsconfig.json', ['{', '  "compilerOptions": { "strict": false }']);
+    const e = await rejection(write('tsc/bad/syntax/s.ts', IMPLICIT_ANY));
+    expect(e).toBeInstanceOf(TsconfigError);
+    expect((e as TsconfigError).file).toBe(syntax);
+    expect(e.message).toMatch(/^invalid tsconfig: \S*tsc\/bad\/syntax\/tsconfig\.json:3:1: error TS1005: '}' expected\. \(fix it, or set strategy\.typecheck: false/);
+    const unknown = write('tsc/bad/option/tsconfig.json', json({ compilerOptions: { strictt: false } }));
+    expect((await rejection(write('tsc/bad/option/s.ts', IMPLICIT_ANY))).message).toContain(
+      `${unknown}: error TS5025: Unknown compiler option 'strictt'. Did you mean 'strict'?`,
+    );
+    write('tsc/bad/extends/tsconfig.json', json({ extends: './missing.json' }));
+    const missing = await rejection(write('tsc/bad/extends/s.ts', IMPLICIT_ANY));
+    expect(missing.message).toMatch(/tsc\/bad\/extends\/tsconfig\.json: error TS5083: Cannot read file '.*tsc\/bad\/extends\/missing\.json'\./);
+    // options TypeScript accepts one by one but not together: a type error, at the tsconfig's name
+    write('tsc/bad/combination/tsconfig.json', json({ compilerOptions: { strictNullChecks: false, exactOptionalPropertyTypes: true } }));
+    expect((await typeErrors(write('tsc/bad/combination/s.ts', IMPLICIT_ANY))).diagnostics[0]).toMatch(
+      /tsc\/bad\/combination\/tsconfig\.json: error TS5052: Option 'exactOptionalPropertyTypes' cannot be specified without specifying option 'strictNullChecks'\.$/,
+    );
+    // through the loader: the strategy's name, then the tsconfig's error
+    await expect(loadUserModule(path.join(tmp.dir, 'tsc/bad/syntax/s.ts'))).rejects.toThrow(
+      /^strategy module \S+s\.ts: cannot type-check \(invalid tsconfig: \S+tsc\/bad\/syntax\/tsconfig\.json:3:1: error TS1005/,
+    );
+  });
+  it('the remembered pass: adding a tsconfig, or editing it, checks again', async () => {
+    const UNUSED = ['export default () => ({ onBar() { const unused = 1; } });'];
+    const f = write('tsc/cache/s.ts', UNUSED);
+    await typecheckStrategy(f);
+    const n = typecheckStats.programs;
+    await typecheckStrategy(f);
+    expect(typecheckStats.programs).toBe(n);
+    const tsconfig = write('tsc/cache/tsconfig.json', json({ compilerOptions: { noUnusedLocals: true } }));
+    expect((await typeErrors(f)).diagnostics[0]).toMatch(/tsc\/cache\/s\.ts:1:41: error TS6133: 'unused' is declared but its value is never read\.$/);
+    expect(typecheckStats.programs).toBe(n + 1);
+    writeFileSync(tsconfig, json({ compilerOptions: { noUnusedLocals: false } }).join('\n'));
+    await typecheckStrategy(f);
+    expect(typecheckStats.programs).toBe(n + 2);
+    await typecheckStrategy(f);
+    expect(typecheckStats.programs).toBe(n + 2); // remembered again
+    writeFileSync(tsconfig, json({ compilerOptions: { noUnusedLocals: true } }).join('\n')); // an edit to a remembered pass's tsconfig
+    await typeErrors(f);
+    expect(typecheckStats.programs).toBe(n + 3);
   });
 });
 

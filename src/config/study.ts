@@ -132,6 +132,13 @@ export function applyOverrides(raw: Record<string, unknown>, sets: string[]): Re
 
 /** Validate a raw object (from YAML plus overrides). `file` only labels error messages. */
 export function validateStudy(raw: unknown, file = '<config>'): StudyConfig {
+  if (isPortfolioRaw(raw)) {
+    const n = Array.isArray(raw.instruments) ? raw.instruments.length : 0;
+    throw new ConfigError(file, [
+      `instruments: found a portfolio of ${n} instrument(s); allowed here: data + product (one instrument). ` +
+        'Portfolio configs run with `contango backtest` only: walk-forward over portfolios is not supported',
+    ]);
+  }
   const r = studySchema.safeParse(raw);
   if (!r.success) throw new ConfigError(file, r.error.issues.map((i) => describeIssue(i, raw)));
   const cfg = r.data;
@@ -171,6 +178,11 @@ export function validateStudy(raw: unknown, file = '<config>'): StudyConfig {
 
 /** Read a YAML study file, apply `--set` overrides and validate. Relative paths stay relative to the cwd. */
 export function loadStudyConfig(file: string, sets: string[] = []): StudyConfig {
+  return validateStudy(readStudyRaw(file, sets), file);
+}
+
+/** Read a YAML study file and apply `--set` overrides, unvalidated (a single-instrument or a portfolio config). */
+export function readStudyRaw(file: string, sets: string[] = []): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -184,7 +196,7 @@ export function loadStudyConfig(file: string, sets: string[] = []): StudyConfig 
     throw new Error(`${file}: not valid YAML: ${(e as Error).message}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(file, ['(top level): found a non-mapping; allowed: a YAML mapping of keys']);
-  return validateStudy(applyOverrides(raw as Record<string, unknown>, sets), file);
+  return applyOverrides(raw as Record<string, unknown>, sets);
 }
 
 export function foldSpecOf(cfg: StudyConfig): FoldSpec {
@@ -291,7 +303,7 @@ function show(v: unknown): string {
 
 type Issue = z.core.$ZodIssue;
 
-export function describeIssue(issue: Issue, raw: unknown): string {
+export function describeIssue(issue: Issue, raw: unknown, root: z.ZodType = studySchema): string {
   const key = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
   const found = show(valueAt(raw, issue.path));
   // keys whose allowed forms are a union: say all of them, whichever branch zod reported
@@ -300,7 +312,7 @@ export function describeIssue(issue: Issue, raw: unknown): string {
   }
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `${key === '(top level)' ? '' : key + '.'}${issue.keys.join(', ')}: unknown key; allowed keys here: ${allowedKeys(issue.path).join(', ')}`;
+      return `${key === '(top level)' ? '' : key + '.'}${issue.keys.join(', ')}: unknown key; allowed keys here: ${allowedKeys(issue.path, root).join(', ')}`;
     case 'invalid_value':
       return `${key}: found ${found}; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}`;
     case 'invalid_type':
@@ -326,11 +338,12 @@ function unionHint(p: PropertyKey[]): string {
   return 'one of the documented forms (see docs/walk-forward.md)';
 }
 
-function allowedKeys(p: PropertyKey[]): string[] {
-  let schema: z.ZodType = studySchema;
+function allowedKeys(p: PropertyKey[], root: z.ZodType = studySchema): string[] {
+  let schema: z.ZodType = root;
   for (const k of p) {
     schema = unwrap(schema);
     if (schema instanceof z.ZodObject) schema = (schema.shape as Record<string, z.ZodType>)[String(k)] ?? schema;
+    else if (schema instanceof z.ZodArray && typeof k === 'number') schema = schema.element as z.ZodType;
   }
   schema = unwrap(schema);
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
@@ -340,4 +353,119 @@ function unwrap(s: z.ZodType): z.ZodType {
   let cur: z.ZodType = s;
   while (cur instanceof z.ZodDefault || cur instanceof z.ZodOptional) cur = cur.unwrap() as z.ZodType;
   return cur;
+}
+
+// ---- portfolio configs (`contango backtest` only) -------------------------------------------------------------
+// `instruments: [{ name, data: { bars, symbol }, product }]` instead of `data` + `product`: one account and one set
+// of risk guards over every instrument (src/backtest/portfolio/, docs/backtest.md "Portfolio backtests").
+
+const instrumentSchema = z.strictObject({
+  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+  data: z.strictObject({
+    /** bar file (DBN ohlcv-1m or Databento-layout parquet); portfolios run at L2 only */
+    bars: z.string().min(1),
+    symbol: z.string().min(1).optional(),
+    cache: z.boolean().default(true),
+  }),
+  product: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
+});
+
+export const portfolioStudySchema = studySchema.omit({ data: true, product: true }).extend({
+  instruments: z.array(instrumentSchema).min(1),
+});
+
+export type PortfolioStudyConfig = z.infer<typeof portfolioStudySchema>;
+
+/** Does this raw config use the portfolio form (an `instruments` key)? */
+export function isPortfolioRaw(raw: unknown): raw is Record<string, unknown> & { instruments: unknown } {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && Object.hasOwn(raw, 'instruments');
+}
+
+export function validatePortfolioStudy(raw: unknown, file = '<config>'): PortfolioStudyConfig {
+  if (typeof raw === 'object' && raw !== null && ('data' in raw || 'product' in raw)) {
+    throw new ConfigError(file, ['instruments: found together with data / product; allowed: either instruments (a portfolio) or data + product (one instrument)']);
+  }
+  const r = portfolioStudySchema.safeParse(raw);
+  if (!r.success) {
+    throw new ConfigError(
+      file,
+      r.error.issues.map((i) =>
+        i.path.at(-1) === 'product' && i.path[0] === 'instruments' && i.code !== 'unrecognized_keys'
+          ? `${i.path.map(String).join('.')}: found ${show(valueAt(raw, i.path))}; allowed: ${unionHint(['product'])}`
+          : describeIssue(i, raw, portfolioStudySchema),
+      ),
+    );
+  }
+  const cfg = r.data;
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  cfg.instruments.forEach((x, k) => {
+    const first = seen.get(x.name);
+    if (first !== undefined) problems.push(`instruments.${k}.name: found ${JSON.stringify(x.name)}, already the name of instruments.${first}; allowed: a name unique in instruments`);
+    else seen.set(x.name, k);
+  });
+  const level = (cfg.backtest.execution as { level?: unknown } | undefined)?.level ?? 'L2';
+  if (level !== 'L2') problems.push(`backtest.execution.level: found ${JSON.stringify(level)}; allowed: "L2" (portfolio backtests run on bars)`);
+  if (cfg.backtest.fees !== undefined) problems.push('backtest.fees: found a fees override; allowed: nothing here in a portfolio (each instrument\'s fees are its product\'s)');
+  if (cfg.folds !== undefined || Object.keys(cfg.search.params).length > 0) {
+    problems.push('folds / search: found; allowed: neither in a portfolio config (walk-forward over portfolios is not supported; `contango backtest` runs strategy.params)');
+  }
+  if (problems.length) throw new ConfigError(file, problems);
+  return cfg;
+}
+
+export function loadPortfolioConfig(file: string, sets: string[] = []): PortfolioStudyConfig {
+  return validatePortfolioStudy(readStudyRaw(file, sets), file);
+}
+
+export interface ResolvedInstrument {
+  name: string;
+  data: PortfolioStudyConfig['instruments'][number]['data'];
+  product: import('./product.js').ProductConfig;
+  /** the product's tick in 1e-9 price units */
+  tickUnits: bigint;
+}
+
+export interface ResolvedPortfolioStudy {
+  file: string;
+  cfg: PortfolioStudyConfig;
+  /** account, risk and execution validated by the engine's schema (its product: the first instrument's, unused) */
+  engine: BacktestConfig;
+  instruments: ResolvedInstrument[];
+  hash: string;
+}
+
+/** Load each instrument's product and validate the engine sections; errors name the study key they came from. */
+export function resolvePortfolioStudy(cfg: PortfolioStudyConfig, file = '<config>', productsDir = 'configs/products'): ResolvedPortfolioStudy {
+  const instruments = cfg.instruments.map((x, k): ResolvedInstrument => {
+    let product;
+    try {
+      product = typeof x.product === 'string' ? loadProduct(x.product, productsDir) : validateProduct(x.product, `${file}: instruments.${k}.product`);
+    } catch (e) {
+      if (e instanceof EngineConfigError) throw new ConfigError(file, e.problems.map((p) => `instruments.${k}.product.${p}`));
+      throw new ConfigError(file, [`instruments.${k}.product: found ${JSON.stringify(x.product)}; ${(e as Error).message}`]);
+    }
+    return { name: x.name, data: x.data, product, tickUnits: BigInt(product.tickSize) };
+  });
+  let engine: BacktestConfig;
+  try {
+    engine = validateBacktestConfig({ product: instruments[0]!.product, ...cfg.backtest }, file);
+  } catch (e) {
+    if (e instanceof EngineConfigError) throw new ConfigError(file, e.problems.map((p) => `backtest.${p}`));
+    throw e;
+  }
+  const { workers: _w, out: _o, taskTimeout: _t, ...rest } = cfg;
+  const { typecheck: _c, ...strategy } = rest.strategy;
+  const dataSizes = cfg.instruments.map((x) => {
+    try {
+      return statSync(x.data.bars).size;
+    } catch {
+      return -1; // reported when the data is loaded
+    }
+  });
+  const hash = createHash('sha256')
+    .update(canonicalJson({ ...rest, strategy, resolvedProducts: instruments.map((x) => x.product), engine: { ...engine, product: null }, dataSizes }))
+    .digest('hex')
+    .slice(0, 16);
+  return { file, cfg, engine, instruments, hash };
 }

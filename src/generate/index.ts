@@ -3,6 +3,7 @@
 //   es-ohlcv-1m-2024-01.dbn    the January 2024 part of the same bars as DBN ohlcv-1m (uncompressed DBN v3:
 //                              the project has no zstd compressor, so the DBN copy is one month to stay small)
 //   btcusdt-perp-1m.parquet    BTCUSDT-like perpetual bars with mark_price and funding_rate
+//   nq-ohlcv-1m.parquet        NQ-like bars correlated with the ES bars (portfolio backtests: configs/portfolio/es-nq-portfolio.yaml)
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -11,6 +12,7 @@ import { writeDbn } from '../data/dbn/index.js';
 import { timestampNs, writeParquetFile } from '../report/parquet.js';
 import { generateBtc } from './btc.js';
 import { generateEs, type GeneratedBars } from './es.js';
+import { generateNq } from './nq.js';
 
 export interface SampleOptions {
   outDir: string;
@@ -27,6 +29,7 @@ export const SAMPLE_FILES = {
   esParquet: 'es-ohlcv-1m.parquet',
   esDbn: 'es-ohlcv-1m-2024-01.dbn',
   btcParquet: 'btcusdt-perp-1m.parquet',
+  nqParquet: 'nq-ohlcv-1m.parquet',
 } as const;
 
 /** Databento rtype of OHLCV-1m records and the GLBX.MDP3 Globex publisher id. */
@@ -46,6 +49,10 @@ export async function generateSample(opts: SampleOptions): Promise<SampleFile[]>
   const btc = generateBtc({ seed: opts.seed + 1, start: '2024-01-01', end: '2024-03-01' });
   const btcFile = path.join(opts.outDir, SAMPLE_FILES.btcParquet);
   out.push({ file: btcFile, rows: btc.ts.length, bytes: writeParquetFile(btcFile, perpTable(btc)) });
+  // NQ from the ES bars (after the others, so their bytes do not depend on it)
+  const nq = generateNq(es, { seed: opts.seed + 2 });
+  const nqFile = path.join(opts.outDir, SAMPLE_FILES.nqParquet);
+  out.push({ file: nqFile, rows: nq.ts.length, bytes: writeParquetFile(nqFile, databentoOhlcvTable(nq)) });
   return out;
 }
 

@@ -35,8 +35,10 @@ export interface TradeRow extends Trade {
   fold: number;
 }
 
-export function tradesTable(trades: TradeRow[], tickSize: number): arrow.Table {
+/** `tickSize`: 1e-9 price units per tick, for every trade or per trade (a portfolio's instruments differ) */
+export function tradesTable(trades: TradeRow[], tickSize: number | ((t: TradeRow) => number)): arrow.Table {
   const n = trades.length;
+  const tick = typeof tickSize === 'number' ? () => tickSize : tickSize;
   const col = <T>(f: (t: TradeRow) => T) => trades.map(f);
   return new arrow.Table({
     fold: arrow.makeVector(Int32Array.from(col((t) => t.fold))),
@@ -47,8 +49,8 @@ export function tradesTable(trades: TradeRow[], tickSize: number): arrow.Table {
     qty: arrow.makeVector(Float64Array.from(col((t) => t.qty))),
     entry_price_ticks: arrow.makeVector(Float64Array.from(col((t) => t.entryPrice))),
     exit_price_ticks: arrow.makeVector(Float64Array.from(col((t) => t.exitPrice))),
-    entry_price: arrow.makeVector(Float64Array.from(col((t) => (t.entryPrice * tickSize) / 1e9))),
-    exit_price: arrow.makeVector(Float64Array.from(col((t) => (t.exitPrice * tickSize) / 1e9))),
+    entry_price: arrow.makeVector(Float64Array.from(col((t) => (t.entryPrice * tick(t)) / 1e9))),
+    exit_price: arrow.makeVector(Float64Array.from(col((t) => (t.exitPrice * tick(t)) / 1e9))),
     // money: micro-units of the account currency (docs/scales.md), exact integers
     pnl_micro: arrow.makeVector(Float64Array.from(col((t) => t.pnl))),
     fees_micro: arrow.makeVector(Float64Array.from(col((t) => t.fees))),
@@ -161,6 +163,8 @@ export interface BacktestWriteInput {
   name: string;
   hash: string;
   tickSize: number;
+  /** per-trade tick size (portfolio backtests: each trade's instrument's); default: tickSize for every trade */
+  tickSizeOf?: (t: Trade) => number;
   metrics: Metrics;
   equity: { ts: BigInt64Array; equity: Float64Array };
   trades: Trade[];
@@ -170,7 +174,7 @@ export interface BacktestWriteInput {
 export function writeBacktestResults(w: BacktestWriteInput): string[] {
   const dd = drawdownSeries(w.equity.equity);
   writeFileSync(path.join(w.outDir, 'metrics.json'), stableJson({ backtest: w.name, configHash: w.hash, metrics: w.metrics }));
-  writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(w.trades.map((t) => ({ ...t, fold: 0 })), w.tickSize));
+  writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(w.trades.map((t) => ({ ...t, fold: 0 })), w.tickSizeOf ?? w.tickSize));
   writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(w.equity.ts, w.equity.equity, dd), CURVE);
   writeFileSync(
     path.join(w.outDir, 'report.html'),

@@ -3,7 +3,16 @@ import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
 import { loadMbo, mboRange } from '../../backtest/mbo-data.js';
-import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy } from '../../config/study.js';
+import {
+  ConfigError,
+  dataFileOf,
+  isPortfolioRaw,
+  readStudyRaw,
+  resolvePortfolioStudy,
+  resolveStudy,
+  validatePortfolioStudy,
+  validateStudy,
+} from '../../config/study.js';
 import { loadBars } from '../../data/bars.js';
 import { METRIC_ROWS, textTable } from '../../report/format.js';
 import { writeBacktestResults } from '../../report/results.js';
@@ -20,7 +29,10 @@ export async function runBacktestCommand(o: BacktestOptions): Promise<void> {
   if (o.out) sets.push(`out=${o.out}`);
   if (o.start) sets.push(`window.start=${o.start}`);
   if (o.end) sets.push(`window.end=${o.end}`);
-  const cfg = loadStudyConfig(o.config, sets);
+  const raw = readStudyRaw(o.config, sets);
+  // `instruments` instead of data + product: a portfolio backtest (src/backtest/portfolio/)
+  if (isPortfolioRaw(raw)) return runPortfolioCommand(o, raw, t0);
+  const cfg = validateStudy(raw, o.config);
   const study = resolveStudy(cfg, o.config);
   const dataFile = dataFileOf(cfg);
   const task = { config: study.engine, strategy: cfg.strategy.name, params: cfg.strategy.params };
@@ -78,5 +90,79 @@ export async function runBacktestCommand(o: BacktestOptions): Promise<void> {
     },
   });
   process.stdout.write(textTable(['metric', 'value'], METRIC_ROWS.map(([k, label, f]) => [label, f((result.metrics[k] as number | undefined) ?? NaN)])) + '\n');
+  log.info(`backtest in ${runMs.toFixed(0)} ms; results in ${cfg.out}/ (${files.join(', ')})`);
+}
+
+/**
+ * `contango backtest` of a portfolio config: every instrument's bars, one account and one set of risk guards. The
+ * strategy is a portfolio built-in (pairs) or a single-instrument built-in run on every instrument with the same
+ * parameters (eachInstrument).
+ */
+async function runPortfolioCommand(o: BacktestOptions, raw: Record<string, unknown>, t0: number): Promise<void> {
+  const cfg = validatePortfolioStudy(raw, o.config);
+  const study = resolvePortfolioStudy(cfg, o.config);
+  const { builtinPortfolioStrategy, PORTFOLIO_STRATEGIES } = await import('../../strategies/portfolio.js');
+  const { builtinStrategy, BUILTIN_STRATEGIES } = await import('../../strategies/index.js');
+  const { eachInstrument, runPortfolioBacktest } = await import('../../backtest/portfolio/index.js');
+  const name = cfg.strategy.name;
+  const single = builtinStrategy(name);
+  const mod =
+    builtinPortfolioStrategy(name) ??
+    (single && single.name !== 'l3-maker'
+      ? eachInstrument(Object.fromEntries(study.instruments.map((x) => [x.name, { module: single, params: cfg.strategy.params }])), `${name} on each instrument`)
+      : undefined);
+  if (mod === undefined) {
+    const singles = Object.keys(BUILTIN_STRATEGIES).filter((n) => n !== 'l3-maker');
+    throw new ConfigError(o.config, [
+      `strategy.name: found ${JSON.stringify(name)}; allowed in a portfolio: ${Object.keys(PORTFOLIO_STRATEGIES).join(', ')} (portfolio strategies), ` +
+        `or a single-instrument built-in run on every instrument (${singles.join(', ')}); strategy modules from files are not supported for portfolios yet`,
+    ]);
+  }
+  const instruments = [];
+  for (const x of study.instruments) {
+    const bars = await loadBars(x.data.bars, { tickUnits: x.tickUnits, symbol: x.data.symbol, cache: x.data.cache });
+    instruments.push({ name: x.name, bars, product: x.product });
+  }
+  let start = instruments[0]!.bars.ts[0]!,
+    end = start;
+  for (const { bars } of instruments) {
+    if (bars.ts[0]! < start) start = bars.ts[0]!;
+    const e = bars.ts[bars.ts.length - 1]! + BigInt(bars.barNs);
+    if (e > end) end = e;
+  }
+  const window = windowOf(cfg.window, { start, end });
+  log.info(`backtest ${cfg.name}: ${mod.name} on ${instruments.map((x) => `${x.name} (${x.bars.symbol}, ${x.bars.ts.length.toLocaleString('en-US')} bars)`).join(', ')}`);
+  const tRun = performance.now();
+  const params = builtinPortfolioStrategy(name) ? cfg.strategy.params : {};
+  const result = runPortfolioBacktest({ config: study.engine, instruments, strategy: mod, params, ...window });
+  const runMs = performance.now() - tRun;
+  mkdirSync(cfg.out, { recursive: true });
+  const tickOf = new Map(study.instruments.map((x) => [x.name, Number(x.tickUnits)]));
+  const files = writeBacktestResults({
+    outDir: cfg.out,
+    name: cfg.name,
+    hash: study.hash,
+    tickSize: Number(study.instruments[0]!.tickUnits),
+    tickSizeOf: (t) => tickOf.get((t as { instrument?: string }).instrument ?? '') ?? Number(study.instruments[0]!.tickUnits),
+    metrics: result.metrics,
+    equity: result.equity,
+    trades: result.trades,
+    run: {
+      config: o.config,
+      configHash: study.hash,
+      overrides: o.set,
+      strategy: cfg.strategy,
+      level: 'L2',
+      portfolio: result.stats.instruments,
+      data: study.instruments.map((x) => ({ instrument: x.name, ...dataFileInfo(x.data.bars) })),
+      window: { startNs: window.startNs.toString(), endNs: window.endNs.toString() },
+      risk: { refusedLots: result.stats.refusedLots, refusedBy: result.stats.risk?.refusedBy, riskFlattens: result.stats.riskFlattens, killSwitch: result.stats.killSwitch },
+      node: process.version,
+      durationsMs: { backtest: Math.round(runMs), total: Math.round(performance.now() - t0) },
+      finished: new Date().toISOString(),
+    },
+  });
+  process.stdout.write(textTable(['metric', 'value'], METRIC_ROWS.map(([k, label, f]) => [label, f((result.metrics[k] as number | undefined) ?? NaN)])) + '\n');
+  for (const x of result.stats.instruments) log.info(`${x.name} (${x.symbol}): ${x.bars} bars, ${x.orders} orders, ${x.fills} fills`);
   log.info(`backtest in ${runMs.toFixed(0)} ms; results in ${cfg.out}/ (${files.join(', ')})`);
 }

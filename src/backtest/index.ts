@@ -15,6 +15,20 @@ export { BUILTIN_STRATEGIES } from '../strategies/index.js';
 export { runBacktest, runL3Backtest } from './task-runner.js';
 export { loadStrategyModule } from './strategy-loader.js';
 export { resolveConfig } from './config-resolve.js';
+// portfolio (multi-instrument) backtests at L2: docs/backtest.md "Portfolio backtests"
+export type {
+  InstrumentContext,
+  PortfolioContext,
+  PortfolioFill,
+  PortfolioInstrumentInput,
+  PortfolioResult,
+  PortfolioRunInput,
+  PortfolioStrategy,
+  PortfolioStrategyModule,
+  PortfolioTrade,
+} from './portfolio/index.js';
+export { eachInstrument, runPortfolioBacktest } from './portfolio/index.js';
+export { PORTFOLIO_STRATEGIES } from '../strategies/portfolio.js';
 
 /** Synchronous variant for an already loaded strategy module (built-ins: `builtinStrategy(name)`). */
 export function runBacktestWith(mod: StrategyModule, task: BacktestTask, bars: BarSeries): BacktestResult {

@@ -3,7 +3,7 @@
 //   es-ohlcv-1m-2024-01.dbn    the January 2024 part of the same bars as DBN ohlcv-1m (uncompressed DBN v3:
 //                              the project has no zstd compressor, so the DBN copy is one month to stay small)
 //   btcusdt-perp-1m.parquet    BTCUSDT-like perpetual bars with mark_price and funding_rate
-//   nq-ohlcv-1m.parquet        NQ-like bars correlated with the ES bars (portfolio backtests: configs/portfolio/es-nq-portfolio.yaml)
+//   nq-ohlcv-1m.parquet        NQ-like bars correlated with the ES bars (portfolio backtests: configs/es-nq-portfolio.yaml)
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';

@@ -16,12 +16,14 @@ export interface BacktestOptions {
 export function register(program: Command): void {
   const cmd = program
     .command('backtest')
-    .summary('one backtest of a strategy with fixed parameters, on bars (L2) or MBO (L3)')
+    .summary('one backtest of a strategy with fixed parameters, on bars (L2, one instrument or a portfolio) or MBO (L3)')
     .description(
       'Run one backtest of the config\'s strategy with its fixed parameters (strategy.params) and write ' +
         'metrics.json, trades.parquet, equity.parquet and report.html to the results directory. Bar data (data.bars) ' +
         'runs at L2; MBO data (data.mbo, execution.level L3) replays the order book with the strategy\'s orders in ' +
-        'the real queues, e.g. configs/es-l3.yaml.',
+        'the real queues, e.g. configs/es-l3.yaml. A config with `instruments` (several bar series, each with its ' +
+        'product) runs a portfolio at L2: one account and one set of risk guards over all of them, e.g. ' +
+        'configs/es-nq-portfolio.yaml (strategy pairs, rotation, or a single-instrument built-in on each instrument).',
     )
     .requiredOption('-c, --config <file>', 'study/backtest config (YAML), e.g. configs/es-study.yaml (L2) or configs/es-l3.yaml (L3)')
     .option('--start <date>', 'start of the traded window (ISO date or date-time, UTC); earlier data is warm-up: bars for indicators, MBO to build the book (overrides window.start)')

@@ -11,10 +11,11 @@ export function register(program: Command): void {
     .description('Generate synthetic market data produced by the project itself');
   gen
     .command('sample')
-    .summary('the bundled sample data: ES-like bars (parquet and DBN), a BTCUSDT-like perpetual (parquet)')
+    .summary('the bundled sample data: ES-like bars (parquet and DBN), NQ-like bars (parquet), a BTCUSDT-like perpetual (parquet)')
     .description(
       'Write the bundled sample data: ES-like one-minute bars (Dec 2023 – Mar 2024, Globex sessions and holidays) ' +
-        'as Databento-layout parquet plus January 2024 as DBN ohlcv-1m, and a BTCUSDT-like perpetual (Jan–Feb 2024) ' +
+        'as Databento-layout parquet plus January 2024 as DBN ohlcv-1m, NQ-like bars correlated with them (parquet, for ' +
+        'portfolio backtests), and a BTCUSDT-like perpetual (Jan–Feb 2024) ' +
         'with mark price and 8-hourly funding as parquet. Same seed, same bytes.',
     )
     .option('-o, --out <dir>', 'output directory', 'data')

@@ -1,6 +1,6 @@
 // The portfolio form of a study config (`instruments` instead of data + product, src/config/study.ts): errors name
 // the key, the value and what is allowed; walk-forward refuses it; and `contango backtest` runs
-// configs/portfolio/es-nq-portfolio.yaml end to end through the compiled CLI.
+// configs/es-nq-portfolio.yaml end to end through the compiled CLI.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -46,7 +46,7 @@ describe('portfolio config', () => {
   });
 
   it('the bundled portfolio config resolves, and its engine config survives the JSON round trip (as test/walkforward/config-roundtrip)', () => {
-    const file = path.join(root, 'configs/portfolio/es-nq-portfolio.yaml');
+    const file = path.join(root, 'configs/es-nq-portfolio.yaml');
     const study = resolvePortfolioStudy(loadPortfolioConfig(file), file, PRODUCTS);
     const json = JSON.parse(JSON.stringify(study.engine));
     expect(validateBacktestConfig(json)).toEqual(json);
@@ -102,9 +102,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const contango = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 
 describe.runIf(built)('contango backtest with a portfolio config (CLI)', () => {
-  it('runs configs/portfolio/es-nq-portfolio.yaml and writes trades of both instruments', () => {
+  it('runs configs/es-nq-portfolio.yaml and writes trades of both instruments', () => {
     const out = path.join(dir, 'a');
-    const r = contango(['backtest', '--config', 'configs/portfolio/es-nq-portfolio.yaml', '--out', out, '-q', '--set', 'window.end=2024-01-20']);
+    const r = contango(['backtest', '--config', 'configs/es-nq-portfolio.yaml', '--out', out, '-q', '--set', 'window.end=2024-01-20']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Sharpe/);
@@ -116,7 +116,7 @@ describe.runIf(built)('contango backtest with a portfolio config (CLI)', () => {
   });
 
   it('walk-forward refuses it', () => {
-    const r = contango(['walk-forward', '--config', 'configs/portfolio/es-nq-portfolio.yaml', '--out', path.join(dir, 'wf')]);
+    const r = contango(['walk-forward', '--config', 'configs/es-nq-portfolio.yaml', '--out', path.join(dir, 'wf')]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/walk-forward over portfolios is not supported/);
   });

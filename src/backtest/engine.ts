@@ -11,6 +11,7 @@ import { firstNotIncreasing, lowerBound } from '../util/int64-words.js';
 import { Account, type Position } from './account.js';
 import { checkPrice, checkQty, EngineContext } from './engine-context.js';
 import type { BarCalendar } from './calendar.js';
+import { FillBooking, newFill } from './fill-booking.js';
 import { l2FillPrice, ORDER_LIMIT, ORDER_MARKET, ORDER_STOP } from './execution.js';
 import { computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
@@ -68,20 +69,9 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
   private readonly strat: Strategy;
   private readonly cfg: BacktestConfig;
   private readonly through: boolean;
-  private readonly slippageOn: boolean;
-  private readonly fill: Fill = {
-    orderId: 0,
-    side: 1,
-    qty: 0,
-    price: 0,
-    slippageTicks: 0,
-    fee: 0,
-    bar: 0,
-    maker: false,
-    reason: 'order',
-    refused: 0,
-  };
-  private sigmaAdv: SigmaAdv | null = null;
+  private readonly fill: Fill = newFill();
+  /** risk cut, costs and accounting of each fill */
+  private readonly booking: FillBooking;
 
   // resting orders, struct of arrays; qty 0 marks a cancelled slot until compaction
   private oId = new Float64Array(16);
@@ -124,7 +114,6 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     this.risk.bindClock(bars.ts); // trailing-24 h funding window
     this.settlePx = settlementPricesOf(bars, s.product, this.cal);
     this.through = s.config.execution.limitFill === 'through';
-    this.slippageOn = s.config.execution.slippage;
     this.startIdx = lowerBound(bars.ts, s.startNs);
     this.endIdx = lowerBound(bars.ts, s.endNs);
     this.equityBuffer = s.equityBuffer;
@@ -133,6 +122,19 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     // the volatility estimate from a column: exact at any bar whatever the warm-up's start
     if (s.config.risk.volatilityTarget.enabled) this.risk.useVarianceColumn(ewVarianceOf(bars, this.risk.varianceLambda));
     this.equityNow = this.account.cash;
+    let sa: SigmaAdv | null = null;
+    const sigmaAdv = () => (sa ??= sigmaAdvOf(bars, s.product.impact.lookbackBars, this.cal.barsPerDay));
+    this.booking = new FillBooking({
+      account: this.account,
+      risk: this.risk,
+      pos: this.pos,
+      product: s.product,
+      bars,
+      cal: this.cal,
+      slippage: s.config.execution.slippage,
+      sigmaAdv,
+      fill: this.fill,
+    });
   }
 
   // ---- StrategyContext (position, equity, cash, halted, volScale, buy, sell, flatten: EngineContext) ------------
@@ -387,7 +389,7 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     this.oCount = w;
   }
 
-  /** Apply risk limits, costs and accounting to one fill, then tell the strategy. */
+  /** Apply risk limits, costs and accounting to one fill (./fill-booking.ts), then tell the strategy. */
   private execute(
     side: 1 | -1,
     qty: number,
@@ -398,47 +400,9 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     reason: Fill['reason'],
     atClose = false,
   ): void {
-    const pos = this.pos;
-    const reducing = pos.qty !== 0 && (pos.qty > 0 ? side < 0 : side > 0) ? Math.min(qty, Math.abs(pos.qty)) : 0;
-    const want = qty - reducing;
-    let increase = 0;
-    if (want > 0) increase = this.risk.allowedIncrease(pos, want, price, Math.abs(pos.qty) - reducing);
-    const refused = want > increase ? want - increase : 0;
-    const fillQty = reducing + increase;
-    const f = this.fill;
-    f.refused = refused;
-    if (fillQty === 0) return;
-    let slipTicks = 0;
-    if (!maker && this.slippageOn) {
-      const imp = this.product.impact;
-      let sigma = imp.sigmaTicks ?? -1;
-      let adv = imp.advLots ?? -1;
-      if (sigma < 0 || adv < 0) {
-        // closed bars only: bars before i (i included when filling at i's close)
-        const sa = (this.sigmaAdv ??= sigmaAdvOf(this.b, imp.lookbackBars, this.cal.barsPerDay));
-        const j = atClose ? i + 1 : i;
-        if (sigma < 0) sigma = sa.sigma[j]!;
-        if (adv < 0) adv = sa.adv[j]!;
-      }
-      slipTicks = this.product.slippage.costTicks(fillQty, this.cal.regular[i] === 1, sigma, adv);
-    }
-    const slip = Math.round(slipTicks * fillQty * this.product.tickValue);
-    const fee = this.product.fees.fee(fillQty, price, maker);
-    const ts = atClose ? this.b.ts[i]! + BigInt(this.b.barNs) : this.b.ts[i]!;
-    const trade = this.account.fillParts(pos, side, fillQty, price, ts, fee, slip);
+    if (!this.booking.book(side, qty, price, maker, i, orderId, reason, atClose, i)) return;
     this.fills++;
-    if (trade !== null) this.risk.onTrade(trade.pnl, i);
-    if (reason === 'risk') this.risk.flattens++;
-    f.orderId = orderId;
-    f.side = side;
-    f.qty = fillQty;
-    f.price = price;
-    f.slippageTicks = slipTicks;
-    f.fee = fee;
-    f.bar = i;
-    f.maker = maker;
-    f.reason = reason;
-    this.strat.onFill?.(this, f);
+    this.strat.onFill?.(this, this.fill);
   }
 }
 

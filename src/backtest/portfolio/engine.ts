@@ -14,6 +14,7 @@ import { Account, type Position } from '../account.js';
 import type { BarSeries } from '../api.js';
 import { computeCalendar, type BarCalendar } from '../calendar.js';
 import { l2FillPrice, ORDER_LIMIT } from '../execution.js';
+import { FillBooking, newFill } from '../fill-booking.js';
 import { computeMetrics } from '../metrics.js';
 import { ewVarianceOf } from '../prefix-view.js';
 import { RiskGuard } from '../risk.js';
@@ -53,25 +54,13 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
   private readonly strat: PortfolioStrategy;
   private readonly cfg: PortfolioConfig;
   private readonly through: boolean;
-  private readonly slippageOn: boolean;
+  /** per instrument (by index): risk cut, costs and accounting of its fills, into the one account and guard */
+  private readonly bookings: FillBooking[];
   private readonly startStep: number;
   private readonly endStep: number;
   private readonly warmFrom: number;
   private readonly byName = new Map<string, InstrumentState>();
-  private readonly fill: PortfolioFill = {
-    orderId: 0,
-    side: 1,
-    qty: 0,
-    price: 0,
-    slippageTicks: 0,
-    fee: 0,
-    bar: 0,
-    maker: false,
-    reason: 'order',
-    refused: 0,
-    instrument: '',
-    index: 0,
-  };
+  private readonly fill: PortfolioFill = { ...newFill(), instrument: '', index: 0 };
 
   constructor(s: PortfolioSetup) {
     this.tl = buildTimeline(s.instruments);
@@ -91,11 +80,17 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
     // volatility targeting: the first instrument's close-to-close returns (documented)
     if (s.config.risk.volatilityTarget.enabled) this.risk.useVarianceColumn(ewVarianceOf(first.bars, this.risk.varianceLambda));
     this.through = s.config.execution.limitFill === 'through';
-    this.slippageOn = s.config.execution.slippage;
+    this.bookings = this.instruments.map((inst) => this.bookingFor(inst, s.config.execution.slippage));
     this.startStep = lowerBound(this.tl.ts, s.startNs);
     this.endStep = lowerBound(this.tl.ts, s.endNs);
     this.warmFrom = this.warmupStart(s.warmupBars, s.startNs);
     this.equityNow = this.account.cash;
+  }
+
+  private bookingFor(inst: InstrumentState, slippage: boolean): FillBooking {
+    const { pos, product, bars, cal } = inst;
+    const sigmaAdv = () => inst.sigmaAdv();
+    return new FillBooking({ account: this.account, risk: this.risk, pos, product, bars, cal, slippage, sigmaAdv, fill: this.fill });
   }
 
   /** earliest step from which every instrument shows `w` bars before the window; 0 when undeclared */
@@ -263,7 +258,8 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
     inst.compact();
   }
 
-  /** Risk limits, costs and accounting for one fill of `inst` at its bar i (union step s), then tell the strategy. */
+  /** Risk limits, costs and accounting for one fill of `inst` at its bar i (union step s: the guard's clock), then
+   * tell the strategy; the booking is shared with L2Engine (../fill-booking.ts), the instrument tags are added here. */
   private execute(
     inst: InstrumentState,
     side: 1 | -1,
@@ -276,50 +272,11 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
     reason: Fill['reason'],
     atClose = false,
   ): void {
-    const pos = inst.pos;
-    const product = inst.product;
-    const reducing = pos.qty !== 0 && (pos.qty > 0 ? side < 0 : side > 0) ? Math.min(qty, Math.abs(pos.qty)) : 0;
-    const want = qty - reducing;
-    let increase = 0;
-    if (want > 0) increase = this.risk.allowedIncrease(pos, want, price, Math.abs(pos.qty) - reducing);
-    const refused = want > increase ? want - increase : 0;
-    const fillQty = reducing + increase;
-    const f = this.fill;
-    f.refused = refused;
-    if (fillQty === 0) return;
-    let slipTicks = 0;
-    if (!maker && this.slippageOn) {
-      const imp = product.impact;
-      let sigma = imp.sigmaTicks ?? -1;
-      let adv = imp.advLots ?? -1;
-      if (sigma < 0 || adv < 0) {
-        // closed bars only: bars before i (i included when filling at i's close)
-        const sa = inst.sigmaAdv();
-        const j = atClose ? i + 1 : i;
-        if (sigma < 0) sigma = sa.sigma[j]!;
-        if (adv < 0) adv = sa.adv[j]!;
-      }
-      slipTicks = product.slippage.costTicks(fillQty, inst.cal.regular[i] === 1, sigma, adv);
-    }
-    const slip = Math.round(slipTicks * fillQty * product.tickValue);
-    const fee = product.fees.fee(fillQty, price, maker);
-    const ts = atClose ? inst.bars.ts[i]! + BigInt(inst.bars.barNs) : inst.bars.ts[i]!;
-    const trade = this.account.fillParts(pos, side, fillQty, price, ts, fee, slip);
+    const booking = this.bookings[inst.index]!;
+    if (!booking.book(side, qty, price, maker, i, orderId, reason, atClose, s)) return;
     inst.fills++;
-    if (trade !== null) {
-      (trade as PortfolioTrade).instrument = inst.name;
-      this.risk.onTrade(trade.pnl, s);
-    }
-    if (reason === 'risk') this.risk.flattens++;
-    f.orderId = orderId;
-    f.side = side;
-    f.qty = fillQty;
-    f.price = price;
-    f.slippageTicks = slipTicks;
-    f.fee = fee;
-    f.bar = i;
-    f.maker = maker;
-    f.reason = reason;
+    if (booking.trade !== null) (booking.trade as PortfolioTrade).instrument = inst.name;
+    const f = this.fill;
     f.instrument = inst.name;
     f.index = inst.index;
     this.strat.onFill?.(this, f);

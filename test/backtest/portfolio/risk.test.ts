@@ -104,3 +104,59 @@ describe('a flatten closes every position', () => {
     });
   }
 });
+
+describe('one-shot flattens (margin call, margin ratio) close every position', () => {
+  // ES long 1 from 20,000 and NQ short 1 from 72,000 (both fill at step 1). ES drops at step 3's close; NQ has no bar
+  // at steps 3 and 4: the guard fires at a close where NQ only keeps its last close, and the flatten it orders is due
+  // at step 4, where NQ has no bar either: NQ must be closed at its next bar (step 5, its bar 3), not forgotten.
+  // Maintenance of both: ES 20,000 + NQ 27,000 = 47,000 USD; initial 22,000 + 29,700 = 51,700 fits in 60,000.
+  const NQ_STEPS = [0, 1, 2, 5, 6];
+  function gapBars(esDropTo: number) {
+    const es = bars([flat(20_000), flat(20_000), flat(20_000), [20_000, 20_000, esDropTo, esDropTo], flat(esDropTo), flat(esDropTo), flat(esDropTo)]);
+    const nq = bars(NQ_STEPS.map(() => flat(72_000)));
+    nq.ts = BigInt64Array.from(NQ_STEPS, (s) => es.ts[s]!);
+    return { es, nq };
+  }
+  function runFlatten(esDropTo: number, risk: object) {
+    const { es, nq } = gapBars(esDropTo);
+    const log = newPfLog();
+    const cfg = resolveConfig(config(ES, { risk: { ...NO_RISK, ...risk }, account: { initialCapital: 60_000 } }));
+    const r = runPortfolioBacktest({
+      config: cfg,
+      instruments: [
+        { name: 'ES', bars: es, product: ES },
+        { name: 'NQ', bars: nq, product: NQ },
+      ],
+      strategy: pfScript({ 0: (c) => (c.instrument('ES').buy(1), c.instrument('NQ').sell(1)) }, log),
+    });
+    return { r, log };
+  }
+  /** what both tests require: one flatten of each leg, ES at step 4 (its bar 4), NQ at step 5 (its bar 3) */
+  function expectBothFlattened({ r, log }: ReturnType<typeof runFlatten>) {
+    expect(orders(log).map((f) => [f.instrument, f.qty])).toEqual([['ES', 1], ['NQ', 1]]);
+    const risky = log.fills.filter((f) => f.reason === 'risk');
+    expect(risky.map((f) => [f.instrument, f.side, f.qty, f.bar])).toEqual([['ES', -1, 1, 4], ['NQ', 1, 1, 3]]);
+    expect(log.positions[3]).toEqual({ ES: 1, NQ: -1 }); // the close that fires the guard
+    expect(log.positions[4]).toEqual({ ES: 0, NQ: -1 }); // NQ has no bar at step 4: still open
+    expect(log.positions[5]).toEqual({ ES: 0, NQ: 0 });
+    expect(r.stats.riskFlattens).toBe(2);
+    expect(r.stats.instruments.map((x) => x.finalPosition)).toEqual([0, 0]);
+  }
+
+  it('margin call: equity at or below the maintenance margin of both legs flattens both, NQ at its next bar', () => {
+    // ES 20,000 → 18,900: −13,750 USD, equity ≈ 46,250 ≤ 47,000 (liquidation level); the ratio levels are off
+    const res = runFlatten(18_900, {});
+    expectBothFlattened(res);
+    expect(res.r.stats.risk!.marginCalls).toBe(1);
+    expect(res.r.stats.risk!.marginRatio.flattens).toBe(0);
+  });
+
+  it('margin ratio flattenAt critical: a close at ratio ≥ 0.85 flattens both, NQ at its next bar', () => {
+    // ES 20,000 → 19,500: −6,250 USD, equity ≈ 53,750, ratio 47,000 / 53,750 ≈ 0.874 (critical, not liquidation);
+    // before the drop 47,000 / 60,000 ≈ 0.78 (danger): no flatten
+    const res = runFlatten(19_500, { marginRatio: { enabled: true, blockAt: null, flattenAt: 'critical' } });
+    expectBothFlattened(res);
+    expect(res.r.stats.risk!.marginCalls).toBe(0);
+    expect(res.r.stats.risk!.marginRatio.flattens).toBe(1);
+  });
+});

@@ -116,18 +116,32 @@ export function applyOverrides(raw: Record<string, unknown>, sets: string[]): Re
     const key = s.slice(0, eq).trim();
     const value = parseYaml(s.slice(eq + 1)) as unknown;
     const parts = key.split('.');
-    let node: Record<string, unknown> = out;
+    // a section (object) or a list, whose items are addressed by index: instruments.1.data.bars
+    let node: Record<string, unknown> | unknown[] = out;
+    let at = '';
     for (const p of parts.slice(0, -1)) {
-      const next = node[p];
-      if (next === undefined) node[p] = {};
-      else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-        throw new Error(`--set ${key}: "${p}" holds ${JSON.stringify(next)}, not a section`);
+      const k = keyIn(node, p, key, at);
+      const next = (node as Record<string | number, unknown>)[k];
+      at = at ? `${at}.${p}` : p;
+      if (next === undefined) (node as Record<string | number, unknown>)[k] = {};
+      else if (typeof next !== 'object' || next === null) {
+        throw new Error(`--set ${key}: "${at}" holds ${JSON.stringify(next)}, not a section or a list`);
       }
-      node = node[p] as Record<string, unknown>;
+      node = (node as Record<string | number, unknown>)[k] as Record<string, unknown> | unknown[];
     }
-    node[parts[parts.length - 1]!] = value;
+    (node as Record<string | number, unknown>)[keyIn(node, parts[parts.length - 1]!, key, at)] = value;
   }
   return out;
+}
+
+/** The key `p` names in `node`: itself in a section; in a list, the index of an item it already has. */
+function keyIn(node: Record<string, unknown> | unknown[], p: string, key: string, at: string): string | number {
+  if (!Array.isArray(node)) return p;
+  const i = /^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : -1;
+  if (i < 0 || i >= node.length) {
+    throw new Error(`--set ${key}: "${at}" is a list of ${node.length} item(s); address one by its index 0–${node.length - 1}, found "${p}"`);
+  }
+  return i;
 }
 
 /** Validate a raw object (from YAML plus overrides). `file` only labels error messages. */

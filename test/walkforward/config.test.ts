@@ -75,6 +75,28 @@ describe('study config', () => {
     expect(() => applyOverrides(base(), ['folds'])).toThrow(/expected key=value/);
   });
 
+  it('--set reaches into lists by index (a portfolio\'s instruments), and names the list when the index is wrong', () => {
+    const raw = {
+      name: 'p',
+      instruments: [
+        { name: 'ES', data: { bars: 'es.parquet', symbol: 'ESH4' }, product: 'es' },
+        { name: 'NQ', data: { bars: 'nq.parquet', symbol: 'NQH4' }, product: 'nq' },
+      ],
+      strategy: { name: 'pairs', params: { window: 240 } },
+    };
+    const out = applyOverrides(raw, ['instruments.1.data.bars=other.parquet', 'instruments.0.product=mes', 'instruments.1.data.cache=false']) as typeof raw;
+    expect(out.instruments[1]!.data).toEqual({ bars: 'other.parquet', symbol: 'NQH4', cache: false });
+    expect(out.instruments[0]!.product).toBe('mes');
+    expect(raw.instruments[1]!.data.bars).toBe('nq.parquet'); // the input is not changed
+    // replacing a whole item, and the whole list, still work
+    expect((applyOverrides(raw, ['instruments.0={name: X}']) as typeof raw).instruments[0]).toEqual({ name: 'X' });
+    expect((applyOverrides(raw, ['instruments=[]']) as typeof raw).instruments).toEqual([]);
+    expect(() => applyOverrides(raw, ['instruments.2.product=es'])).toThrow('--set instruments.2.product: "instruments" is a list of 2 item(s); address one by its index 0–1, found "2"');
+    expect(() => applyOverrides(raw, ['instruments.nq.product=es'])).toThrow(/"instruments" is a list of 2 item\(s\).*found "nq"/);
+    expect(() => applyOverrides(raw, ['instruments.01.product=es'])).toThrow(/found "01"/);
+    expect(() => applyOverrides(raw, ['name.x=1'])).toThrow('--set name.x: "name" holds "p", not a section or a list');
+  });
+
   it('engine sections are checked by the engine schema, labelled with the study key', () => {
     const c = validateStudy({ ...base(), backtest: { risk: { maxContracts: -1 } } });
     expect(() => resolveStudy(c, 'study.yaml')).toThrow(/backtest\.risk\.maxContracts: found -1/);

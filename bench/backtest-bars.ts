@@ -3,9 +3,12 @@
 // moving-average crossover that trades. Synthetic one-minute ES-like bars, generated in memory.
 //   npm run build:ts && node dist/bench/backtest-bars.js [--bars N] [--runs R]
 // The first run on a series also builds its calendar (time-zone work, cached per series): reported apart.
+// Portfolio rows (src/backtest/portfolio/): the same ma-cross run through the portfolio engine on one instrument (its
+// cost next to the single-instrument engine's, same bars, same run) and on two instruments at once (bars/s counts the
+// bars of both).
 import { report } from './lib/results.js';
 import type { BarSeries } from '../src/backtest/api.js';
-import { runBacktestWith } from '../src/backtest/index.js';
+import { eachInstrument, resolveConfig, runBacktestWith, runPortfolioBacktest } from '../src/backtest/index.js';
 import { validateProduct } from '../src/config/backtest.js';
 import { builtinStrategy } from '../src/strategies/index.js';
 import { readFileSync } from 'node:fs';
@@ -19,11 +22,11 @@ function arg(name: string, def: number): number {
 const N = arg('bars', 2_000_000);
 const RUNS = arg('runs', 5);
 
-function series(n: number): BarSeries {
-  let s = 12345;
+function series(n: number, seed = 12345, symbol = 'ES'): BarSeries {
+  let s = seed;
   const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
   const b: BarSeries = {
-    symbol: 'ES',
+    symbol,
     ts: new BigInt64Array(n),
     open: new Float64Array(n),
     high: new Float64Array(n),
@@ -99,9 +102,37 @@ for (const c of cases) {
   const med = times[Math.floor(times.length / 2)]!;
   rows.push({ case: c.name, guards: c.guards, bars: N, ms: Math.round(med), 'bars/s': Math.round(N / (med / 1e3)), trades });
 }
+// the portfolio engine: ma-cross 10/30 with the default guards, on one instrument and on two
+{
+  const cfg = { account: { initialCapital: 5_000_000 }, risk: { killSwitch: { enabled: false } } };
+  const resolved = runBacktestWith(builtinStrategy('ma-cross')!, { config: { product, ...cfg }, strategy: 'ma-cross', params: { fast: 10, slow: 30 }, startNs: 0n, endNs: 1n << 62n }, bars);
+  const other = series(N, 777, 'ES2');
+  const engine = resolveConfig({ product, ...cfg });
+  const leg = { module: builtinStrategy('ma-cross')!, params: { fast: 10, slow: 30 } };
+  for (const legs of [[{ name: 'ES', bars }], [{ name: 'ES', bars }, { name: 'ES2', bars: other }]]) {
+    const strategy = eachInstrument(Object.fromEntries(legs.map((l) => [l.name, leg])));
+    const input = { config: engine, instruments: legs.map((l) => ({ ...l, product })), strategy, startNs: 0n, endNs: 1n << 62n };
+    let r = runPortfolioBacktest(input); // warm-up
+    const times: number[] = [];
+    for (let k = 0; k < RUNS; k++) {
+      const t = performance.now();
+      r = runPortfolioBacktest(input);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    const med = times[Math.floor(times.length / 2)]!;
+    const total = N * legs.length;
+    if (legs.length === 1 && r.metrics.trades !== resolved.metrics.trades) throw new Error('portfolio of one instrument: trades differ from the single engine');
+    rows.push({ case: `portfolio, ma-cross 10/30 on ${legs.length} instrument(s)`, guards: 'default', bars: total, ms: Math.round(med), 'bars/s': Math.round(total / (med / 1e3)), trades: r.metrics.trades });
+  }
+}
 const noop = rows.find((r) => r.case === 'noop' && r.guards === 'default')!;
 report('backtest-bars', rows, {
   note: 'median of runs; bars/s per worker thread; target >= 5,000,000 for a simple strategy at L2',
   runs: RUNS,
   ratioMaCrossToNoop: (rows.find((r) => r.case === 'ma-cross 10/30')!['bars/s'] as number) / (noop['bars/s'] as number),
+  // the portfolio engine on one instrument against the single-instrument engine, same strategy and bars (1 = as fast)
+  ratioPortfolioToSingle:
+    (rows.find((r) => r.case === 'portfolio, ma-cross 10/30 on 1 instrument(s)')!['bars/s'] as number) /
+    (rows.find((r) => r.case === 'ma-cross 10/30')!['bars/s'] as number),
 });

@@ -47,20 +47,34 @@ export function checkInstruments(instruments: readonly PortfolioInstrument[]): v
   });
 }
 
-/** Sorted union of strictly increasing series, without duplicates. */
+/**
+ * Sorted union of strictly increasing series, without duplicates: a merge of the series' heads, O(total × k) for k
+ * series (a portfolio holds a few; sorting the concatenation cost ~28 ms per million bars, most of a one-instrument
+ * run's set-up).
+ */
 export function unionOf(series: readonly BigInt64Array[]): BigInt64Array {
+  if (series.length === 1) return series[0]!.slice();
   let total = 0;
   for (const s of series) total += s.length;
-  const all = new BigInt64Array(total);
-  let o = 0;
-  for (const s of series) {
-    all.set(s, o);
-    o += s.length;
-  }
-  all.sort();
+  const out = new BigInt64Array(total);
+  const head = new Int32Array(series.length);
   let w = 0;
-  for (let r = 0; r < total; r++) if (w === 0 || all[r] !== all[w - 1]) all[w++] = all[r]!;
-  return all.slice(0, w);
+  for (;;) {
+    // the smallest head; every series at it advances past it (one entry per distinct time)
+    let min = 0n;
+    let any = false;
+    for (let k = 0; k < series.length; k++) {
+      const h = head[k]!;
+      if (h < series[k]!.length && (!any || series[k]![h]! < min)) {
+        min = series[k]![h]!;
+        any = true;
+      }
+    }
+    if (!any) break;
+    out[w++] = min;
+    for (let k = 0; k < series.length; k++) if (head[k]! < series[k]!.length && series[k]![head[k]!] === min) head[k]!++;
+  }
+  return out.slice(0, w);
 }
 
 /** For each step of `union`, the index of the latest bar of `own` opening at or before it (-1: none yet). */

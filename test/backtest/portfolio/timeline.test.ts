@@ -19,6 +19,23 @@ describe('unionOf / latestIndex', () => {
     expect([...latestIndex(a, u)]).toEqual([-1, 0, 1, 1, 2, 3, 3]);
     expect([...latestIndex(b, u)]).toEqual([0, 0, 1, 2, 2, 2, 3]);
   });
+
+  it('the merge equals sort-and-deduplicate of the concatenation, on random series (1 to 5, some empty)', () => {
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let trial = 0; trial < 300; trial++) {
+      const series = Array.from({ length: 1 + rnd(5) }, () => {
+        const out: bigint[] = [];
+        let t = BigInt(rnd(5)) - 2n; // negative times too
+        for (let n = rnd(40); n > 0; n--) out.push((t += 1n + BigInt(rnd(3))));
+        return BigInt64Array.from(out);
+      });
+      const want = [...new Set(series.flatMap((x) => [...x]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const got = unionOf(series);
+      expect([...got]).toEqual(want);
+      if (series.length === 1) expect(got).not.toBe(series[0]); // a copy: the caller may not own the input
+    }
+  });
 });
 
 describe('gaps: no look-ahead, orders wait for the instrument’s next bar', () => {

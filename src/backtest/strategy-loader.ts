@@ -1,12 +1,14 @@
 // Strategy modules by reference: a built-in name (src/strategies/index.ts) or a path to a user module (.js/.mjs,
-// or .ts/.mts transpiled into a cache: src/strategies/user-module.ts), cached per path.
+// or .ts/.mts transpiled into a cache: src/strategies/user-module.ts), cached per path. A user module may be a
+// portfolio strategy: only loadAnyStrategyModule returns one; loadStrategyModule (one instrument, walk-forward) refuses it.
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategies/index.js';
-import { loadUserModule, type UserModuleOptions } from '../strategies/user-module.js';
+import { loadUserModuleOfAnyKind, singleOnly, type LoadedModule, type UserModuleOptions } from '../strategies/user-module.js';
 import type { StrategyModule } from './strategy.js';
 
-const moduleCache = new Map<string, Promise<StrategyModule>>();
+const moduleCache = new Map<string, Promise<LoadedModule>>();
+const singles = new WeakMap<Promise<LoadedModule>, Promise<StrategyModule>>();
 
 /**
  * A built-in strategy by name, or a user module by path (cached per path and type-check setting; a failed load is
@@ -16,6 +18,23 @@ const moduleCache = new Map<string, Promise<StrategyModule>>();
 export function loadStrategyModule(ref: string, opts?: UserModuleOptions): Promise<StrategyModule> {
   const builtin = builtinStrategy(ref);
   if (builtin) return Promise.resolve(builtin);
+  const any = loadAnyStrategyModule(ref, opts);
+  // one derived promise per cached load, so repeated loads of a path still give the same promise
+  let p = singles.get(any);
+  if (!p) {
+    p = any.then((l) => singleOnly(l, ref));
+    singles.set(any, p);
+  }
+  return p;
+}
+
+/**
+ * As loadStrategyModule, but a user module may also be a portfolio strategy (default export with
+ * `kind: 'portfolio'`): for portfolio configs (src/cli/actions/backtest.ts). Same transpile, type check and cache.
+ */
+export function loadAnyStrategyModule(ref: string, opts?: UserModuleOptions): Promise<LoadedModule> {
+  const builtin = builtinStrategy(ref);
+  if (builtin) return Promise.resolve({ kind: 'single', module: builtin });
   if (!/[\\/.]/.test(ref)) {
     return Promise.reject(new Error(`strategy "${ref}": not a built-in (${Object.keys(BUILTIN_STRATEGIES).join(', ')}) and not a path`));
   }
@@ -25,7 +44,7 @@ export function loadStrategyModule(ref: string, opts?: UserModuleOptions): Promi
   const key = `${abs}\u0000${checked ? 'checked' : 'unchecked'}`;
   let p = moduleCache.get(key);
   if (!p) {
-    p = loadUserModule(ref, { ...opts, typecheck: checked });
+    p = loadUserModuleOfAnyKind(ref, { ...opts, typecheck: checked });
     moduleCache.set(key, p);
     p.catch(() => moduleCache.delete(key));
   }

@@ -33,6 +33,8 @@ export function stableJson(v: unknown): string {
 
 export interface TradeRow extends Trade {
   fold: number;
+  /** a portfolio run's instrument name (PortfolioTrade.instrument): written as the `instrument` column */
+  instrument?: string;
 }
 
 /** `tickSize`: 1e-9 price units per tick, for every trade or per trade (a portfolio's instruments differ) */
@@ -43,6 +45,8 @@ export function tradesTable(trades: TradeRow[], tickSize: number | ((t: TradeRow
   return new arrow.Table({
     fold: arrow.makeVector(Int32Array.from(col((t) => t.fold))),
     symbol: arrow.vectorFromArray(col((t) => t.symbol), new arrow.Utf8()),
+    // portfolio runs only (their trades name the instrument): single-instrument files keep their columns
+    ...(n && trades.some((t) => t.instrument !== undefined) ? { instrument: arrow.vectorFromArray(col((t) => t.instrument ?? ''), new arrow.Utf8()) } : {}),
     side: arrow.makeVector(Int8Array.from(col((t) => t.side))),
     entry_ts: timestampNs(BigInt64Array.from(col((t) => t.entryTs))),
     exit_ts: timestampNs(BigInt64Array.from(col((t) => t.exitTs))),

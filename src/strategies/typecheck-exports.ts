@@ -1,6 +1,7 @@
 // The checks that tie a user strategy file's exports to the strategy API. They are added to the entry file's text as
 // the type checker sees it (./typecheck.ts), never to the file on disk or to what runs:
 //   export default <expr>               → export default (<expr>) satisfies import('contango').StrategyExport
+//                                         (either kind; an object literal: the type of its kind, defaultExportType)
 //   export const createStrategy = <e>   → export const createStrategy = (<e>) satisfies import('contango').StrategyFactory
 // `satisfies` gives the expression its contextual type, so an untyped `create(p) { return { onBar(ctx) { … } } }`
 // is checked with p: Record<string, number> and ctx: StrategyContext (a typo such as ctx.clsoe is found, and strict
@@ -52,7 +53,7 @@ export function planExportChecks(ts: TS, file: string, source: string, base: str
   };
   for (const st of sf.statements) {
     if (ts.isExportAssignment(st) && !st.isExportEquals) {
-      wrap(st.expression, 'StrategyExport', 'default export');
+      wrap(st.expression, defaultExportType(ts, st.expression), 'default export');
       wrapped.add('default');
     } else if (ts.isVariableStatement(st) && hasModifier(st, ts.SyntaxKind.ExportKeyword)) {
       for (const d of st.declarationList.declarations) {
@@ -97,6 +98,24 @@ export function planExportChecks(ts: TS, file: string, source: string, base: str
   }
   text += source.slice(from);
   return { original: sf, text, insertions };
+}
+
+/**
+ * The type an expression default export is checked against. An object literal is given the type of its kind, so an
+ * untyped one gets its callbacks' parameter types: TypeScript does not narrow the StrategyExport union by a `kind`
+ * the literal lacks, so without `kind` it is a single-instrument module (ctx: StrategyContext), with
+ * `kind: 'portfolio'` a portfolio module (ctx: PortfolioContext). Anything else (a name, a call) is checked against
+ * StrategyExport, which takes either kind.
+ */
+function defaultExportType(ts: TS, e: import('typescript').Expression): string {
+  while (ts.isParenthesizedExpression(e) || (ts.isAsExpression(e) && ts.isConstTypeReference(e.type))) e = e.expression;
+  if (!ts.isObjectLiteralExpression(e)) return 'StrategyExport';
+  const kind = e.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'kind');
+  let v = kind && ts.isPropertyAssignment(kind) ? kind.initializer : undefined;
+  while (v && (ts.isParenthesizedExpression(v) || (ts.isAsExpression(v) && ts.isConstTypeReference(v.type)))) v = v.expression;
+  if (v && ts.isStringLiteralLike(v) && v.text === 'portfolio') return 'PortfolioModuleExport';
+  // another kind, or one that is not a literal: the union reports what is wrong with it
+  return kind ? 'StrategyExport' : 'SingleStrategyExport';
 }
 
 /** A position in the checked text back in the original: the same character, or the anchor of an insertion. */

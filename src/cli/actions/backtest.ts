@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
 import { loadMbo, mboRange } from '../../backtest/mbo-data.js';
+import { loadAnyStrategyModule } from '../../backtest/strategy-loader.js';
+import { resolveParams } from '../../backtest/strategy.js';
 import {
   ConfigError,
   dataFileOf,
@@ -95,8 +97,8 @@ export async function runBacktestCommand(o: BacktestOptions): Promise<void> {
 
 /**
  * `contango backtest` of a portfolio config: every instrument's bars, one account and one set of risk guards. The
- * strategy is a portfolio built-in (pairs) or a single-instrument built-in run on every instrument with the same
- * parameters (eachInstrument).
+ * strategy is a portfolio built-in (pairs), a portfolio module from a file (default export with kind: 'portfolio'), or a
+ * single-instrument built-in or file run on every instrument with the same parameters (eachInstrument).
  */
 async function runPortfolioCommand(o: BacktestOptions, raw: Record<string, unknown>, t0: number): Promise<void> {
   const cfg = validatePortfolioStudy(raw, o.config);
@@ -105,18 +107,41 @@ async function runPortfolioCommand(o: BacktestOptions, raw: Record<string, unkno
   const { builtinStrategy, BUILTIN_STRATEGIES } = await import('../../strategies/index.js');
   const { eachInstrument, runPortfolioBacktest } = await import('../../backtest/portfolio/index.js');
   const name = cfg.strategy.name;
-  const single = builtinStrategy(name);
-  const mod =
-    builtinPortfolioStrategy(name) ??
-    (single && single.name !== 'l3-maker'
-      ? eachInstrument(Object.fromEntries(study.instruments.map((x) => [x.name, { module: single, params: cfg.strategy.params }])), `${name} on each instrument`)
-      : undefined);
-  if (mod === undefined) {
+  const bad = (key: string, e: unknown) => new ConfigError(o.config, [`${key}: found ${JSON.stringify(key === 'strategy.name' ? name : cfg.strategy.params)}; ${(e as Error).message}`]);
+  // a built-in portfolio strategy, a single-instrument built-in, or a file (either kind; type-checked, cached)
+  let portfolio = builtinPortfolioStrategy(name);
+  let single = builtinStrategy(name);
+  if (!portfolio && !single && /[\\/.]/.test(name)) {
+    try {
+      const loaded = await loadAnyStrategyModule(name, { typecheck: cfg.strategy.typecheck });
+      if (loaded.kind === 'portfolio') portfolio = loaded.module;
+      else single = loaded.module;
+    } catch (e) {
+      throw bad('strategy.name', e);
+    }
+  }
+  if (!portfolio && (!single || single.name === 'l3-maker')) {
     const singles = Object.keys(BUILTIN_STRATEGIES).filter((n) => n !== 'l3-maker');
     throw new ConfigError(o.config, [
       `strategy.name: found ${JSON.stringify(name)}; allowed in a portfolio: ${Object.keys(PORTFOLIO_STRATEGIES).join(', ')} (portfolio strategies), ` +
-        `or a single-instrument built-in run on every instrument (${singles.join(', ')}); strategy modules from files are not supported for portfolios yet`,
+        `a single-instrument built-in run on every instrument (${singles.join(', ')}), or a path to a strategy file (.ts/.mts/.js/.mjs; a portfolio module, or a single-instrument one run on every instrument)`,
     ]);
+  }
+  // parameters checked against the module's ParamSpec before any data is read (runPortfolioBacktest checks them again)
+  let mod: import('../../backtest/portfolio/api.js').PortfolioStrategyModule;
+  let params: Record<string, number>;
+  try {
+    if (portfolio) {
+      resolveParams(portfolio as unknown as Parameters<typeof resolveParams>[0], cfg.strategy.params);
+      mod = portfolio;
+      params = cfg.strategy.params;
+    } else {
+      const m = single!;
+      mod = eachInstrument(Object.fromEntries(study.instruments.map((x) => [x.name, { module: m, params: cfg.strategy.params }])), `${m.name} on each instrument`);
+      params = {};
+    }
+  } catch (e) {
+    throw bad('strategy.params', e);
   }
   const instruments = [];
   for (const x of study.instruments) {
@@ -133,7 +158,6 @@ async function runPortfolioCommand(o: BacktestOptions, raw: Record<string, unkno
   const window = windowOf(cfg.window, { start, end });
   log.info(`backtest ${cfg.name}: ${mod.name} on ${instruments.map((x) => `${x.name} (${x.bars.symbol}, ${x.bars.ts.length.toLocaleString('en-US')} bars)`).join(', ')}`);
   const tRun = performance.now();
-  const params = builtinPortfolioStrategy(name) ? cfg.strategy.params : {};
   const result = runPortfolioBacktest({ config: study.engine, instruments, strategy: mod, params, ...window });
   const runMs = performance.now() - tRun;
   mkdirSync(cfg.out, { recursive: true });

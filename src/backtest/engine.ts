@@ -13,7 +13,7 @@ import { checkPrice, checkQty, EngineContext } from './engine-context.js';
 import type { BarCalendar } from './calendar.js';
 import { FillBooking, newFill } from './fill-booking.js';
 import { l2FillPrice, ORDER_LIMIT, ORDER_MARKET, ORDER_STOP } from './execution.js';
-import { computeMetrics } from './metrics.js';
+import { accountInputs, computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
 import { RiskGuard } from './risk.js';
 import { calendarOf, ewVarianceOf, indicatorsFor, rootOf, settlementPricesOf, sigmaAdvOf } from './prefix-view.js';
@@ -254,16 +254,12 @@ export class L2Engine extends EngineContext implements StrategyContext, Cursor {
     const trades: Trade[] = acct.trades;
     const risk = this.risk;
     const metrics = computeMetrics({
-      initialEquity: acct.initialCash,
+      ...accountInputs(acct),
       equity: eqOut,
       ts: b.ts.subarray(startIdx, Math.max(startIdx, endIdx)),
       trades,
       periodsPerYear: this.cal.periodsPerYear,
       barsInMarket,
-      tradedNotional: acct.tradedNotional,
-      feesPaid: acct.feesPaid,
-      fundingPaid: acct.fundingPaid,
-      slippagePaid: acct.slippagePaid,
     });
     return {
       metrics,

@@ -27,7 +27,7 @@ import { computeCalendar, roundToTick, type BarCalendar } from './calendar.js';
 import { checkPrice, checkQty, EngineContext } from './engine-context.js';
 import { tradePrints, type TradePrints } from './mbo-data.js';
 import { printSettlement, settlementWindowNs } from './mbo-settlement.js';
-import { computeMetrics } from './metrics.js';
+import { accountInputs, computeMetrics } from './metrics.js';
 import type { ProductSpec } from './product.js';
 import { RiskGuard } from './risk.js';
 import type { Fill, OrderOptions, Series, IndicatorFactory, Strategy, StrategyContext } from './strategy.js';
@@ -385,16 +385,12 @@ export class L3Engine extends EngineContext implements StrategyContext {
     const acct = this.account;
     const trades: Trade[] = acct.trades;
     const metrics = computeMetrics({
-      initialEquity: acct.initialCash,
+      ...accountInputs(acct),
       equity: eqOut,
       ts: gridTs,
       trades,
       periodsPerYear: cal.periodsPerYear,
       barsInMarket,
-      tradedNotional: acct.tradedNotional,
-      feesPaid: acct.feesPaid,
-      fundingPaid: acct.fundingPaid,
-      slippagePaid: acct.slippagePaid,
     });
     return {
       metrics,

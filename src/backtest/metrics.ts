@@ -181,6 +181,25 @@ export function tradeStats(trades: readonly Trade[]): Pick<Metrics, 'winRate' | 
   };
 }
 
+/** What an account's books give the metrics (src/backtest/account.ts Account: structural, no import cycle). */
+export interface AccountTotals {
+  readonly initialCash: number;
+  readonly tradedNotional: number;
+  readonly feesPaid: number;
+  readonly fundingPaid: number;
+  readonly slippagePaid: number;
+}
+
+/** The MetricInputs an account supplies; an engine adds its equity curve, timestamps, trades and exposure. */
+type AccountInputs = Pick<MetricInputs, 'initialEquity' | 'tradedNotional' | 'feesPaid' | 'fundingPaid' | 'slippagePaid'>;
+export const accountInputs = (a: AccountTotals): AccountInputs => ({
+  initialEquity: a.initialCash,
+  tradedNotional: a.tradedNotional,
+  feesPaid: a.feesPaid,
+  fundingPaid: a.fundingPaid,
+  slippagePaid: a.slippagePaid,
+});
+
 export function computeMetrics(m: MetricInputs): Metrics {
   const n = m.equity.length;
   const P = m.periodsPerYear;

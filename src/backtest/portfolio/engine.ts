@@ -15,7 +15,7 @@ import type { BarSeries } from '../api.js';
 import { computeCalendar, type BarCalendar } from '../calendar.js';
 import { l2FillPrice, ORDER_LIMIT } from '../execution.js';
 import { FillBooking, newFill } from '../fill-booking.js';
-import { computeMetrics } from '../metrics.js';
+import { accountInputs, computeMetrics } from '../metrics.js';
 import { ewVarianceOf } from '../prefix-view.js';
 import { RiskGuard } from '../risk.js';
 import type { Fill } from '../strategy.js';
@@ -312,16 +312,12 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
     const ts = this.tl.ts.slice(startStep, Math.max(startStep, endStep));
     const trades = acct.trades as PortfolioTrade[];
     const metrics = computeMetrics({
-      initialEquity: acct.initialCash,
+      ...accountInputs(acct),
       equity: eqOut,
       ts,
       trades,
       periodsPerYear: this.cal.periodsPerYear,
       barsInMarket,
-      tradedNotional: acct.tradedNotional,
-      feesPaid: acct.feesPaid,
-      fundingPaid: acct.fundingPaid,
-      slippagePaid: acct.slippagePaid,
     });
     let orders = 0,
       fills = 0;

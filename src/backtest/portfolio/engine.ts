@@ -151,18 +151,23 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
     const first = this.instruments[0]!;
     for (let s = this.warmFrom; s < this.startStep; s++) {
       this.step = s;
+      this.findStepBars(s);
       this.advanceCursors(s);
       if (first.updated) this.risk.observeBar(first.bars.close, first.bar);
       this.strat.onBar(this);
     }
   }
 
-  /** instruments' cursors and `updated` flags after step s closed */
+  /** each instrument's new bar at step s (`stepBar`, -1 without one): found once, read by every phase of the step */
+  private findStepBars(s: number): void {
+    for (const inst of this.instruments) inst.stepBar = barAt(inst, s);
+  }
+
+  /** instruments' cursors and `updated` flags after step s closed (after findStepBars(s)) */
   private advanceCursors(s: number): void {
     for (const inst of this.instruments) {
-      const j = inst.latest[s]!;
-      inst.updated = j >= 0 && j !== (s > 0 ? inst.latest[s - 1]! : -1);
-      inst.bar = j;
+      inst.updated = inst.stepBar >= 0;
+      inst.bar = inst.latest[s]!;
     }
   }
 
@@ -172,9 +177,10 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
     const acct = this.account;
     const insts = this.instruments;
     this.step = s;
+    this.findStepBars(s);
     risk.rollDay(this.cal.day[s]!, this.cal.week[s]!, this.equityNow);
     for (const inst of insts) {
-      const i = barAt(inst, s);
+      const i = inst.stepBar;
       if (i >= 0 && inst.pos.qty !== 0) this.fund(inst, i);
     }
     if (risk.flattenPending) {
@@ -182,14 +188,14 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
       for (const inst of insts) if (inst.pos.qty !== 0) inst.flattenDue = true;
     }
     for (const inst of insts) {
-      const i = barAt(inst, s);
+      const i = inst.stepBar;
       if (i < 0 || !inst.flattenDue) continue;
       inst.flattenDue = false;
       const pos = inst.pos;
       if (pos.qty !== 0) this.execute(inst, pos.qty > 0 ? -1 : 1, Math.abs(pos.qty), inst.bars.open[i]!, false, i, s, 0, 'risk');
     }
     for (const inst of insts) {
-      const i = barAt(inst, s);
+      const i = inst.stepBar;
       if (i >= 0 && inst.orders.length > 0) this.processOrders(inst, i, s);
     }
 
@@ -198,7 +204,7 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
     let held = false;
     let open: Position | null = null;
     for (const inst of insts) {
-      const i = barAt(inst, s);
+      const i = inst.stepBar;
       const pos = inst.pos;
       if (i >= 0) pos.last = inst.bars.close[i]!;
       eq += (pos.qty * pos.last - pos.refSum) * pos.product.tickValue;
@@ -208,14 +214,14 @@ export class PortfolioEngine implements PortfolioContext, PortfolioHost {
       }
     }
     for (const inst of insts) {
-      const i = barAt(inst, s);
+      const i = inst.stepBar;
       const pos = inst.pos;
       if (i >= 0 && pos.qty !== 0 && inst.product.kind === 'future' && inst.cal.settle[i] === 1) {
         acct.settle(pos, inst.settlePx === null ? pos.last : inst.settlePx[i]!);
       }
     }
     const first = insts[0]!;
-    const i0 = barAt(first, s);
+    const i0 = first.stepBar;
     if (i0 >= 0) risk.observeBar(first.bars.close, i0);
     // the guard looks at margin and notional of every position when the one it is given is open
     if (risk.checkAtClose(eq, open ?? first.pos, s)) for (const inst of insts) inst.cancelAll();

@@ -42,6 +42,8 @@ export class InstrumentState implements InstrumentContext {
   /** index of this instrument's latest closed bar (the cursor of its Series) */
   bar = -1;
   updated = false;
+  /** the engine's: this union step's new bar of this instrument, or -1 (PortfolioEngine.findStepBars) */
+  stepBar = -1;
   readonly open: Series;
   readonly high: Series;
   readonly low: Series;

@@ -3,7 +3,8 @@
 // come with a thread's first request only: see lacksPayload), and the engine module — with its WebAssembly
 // instance — is imported once. The bars a backtest sees are cut at the task's end (a view, not a copy), so no
 // strategy can read past its window; bars before the start are warm-up. L3 tasks (data.mbo) replay the
-// worker's copy of the MBO records from the start for each task (the book before the window is warm-up).
+// worker's copy of the MBO records from the start for each task (the book before the window is warm-up). Portfolio
+// tasks (data.instruments) get every instrument's bars, each adopted or loaded once and cut at the task's end.
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { Piscina, workerData } from 'piscina';
@@ -13,7 +14,16 @@ import { adoptDerived } from '../src/backtest/shared-derived.js';
 import { vouchValidated } from '../src/backtest/validated.js';
 import { lowerBound } from '../src/util/int64-words.js';
 import { loadBars, loadBarsFromEntry } from '../src/data/bars.js';
-import type { DataSpec, NeedData, RunBacktest, RunL3Backtest, WorkerRequest, WorkerResponse } from '../src/walkforward/protocol.js';
+import {
+  carriesHandles,
+  type DataSpec,
+  type NeedData,
+  type RunBacktest,
+  type RunL3Backtest,
+  type RunPortfolioTask,
+  type WorkerRequest,
+  type WorkerResponse,
+} from '../src/walkforward/protocol.js';
 import { threadSchedstat as schedstat } from '../src/walkforward/thread-cpu.js';
 
 const barsCache = new Map<string, Promise<BarSeries>>();
@@ -61,23 +71,28 @@ runnerFor(prefetch ?? undefined).catch(() => {
   /* reported by the first task that needs it */
 });
 
-/** L3 tasks: the MBO records, loaded once per worker and file; the runner module's runL3Backtest. */
+/** L3 tasks: the MBO records, loaded once per worker and file. */
 const mboCache = new Map<string, Promise<MboData>>();
-const l3Runners = new Map<string, Promise<RunL3Backtest>>();
+/** The runner module's other entry points (runL3Backtest, runPortfolioTask), by module and name. */
+const entries = new Map<string, Promise<unknown>>();
 
-function l3RunnerFor(spec: string | undefined): Promise<RunL3Backtest> {
-  const key = spec ?? DEFAULT_RUNNER;
-  let r = l3Runners.get(key);
+function entryFor<F>(spec: string | undefined, name: string, signature: string): Promise<F> {
+  const url = spec ?? DEFAULT_RUNNER;
+  const key = `${url}\u0000${name}`;
+  let r = entries.get(key);
   if (!r) {
-    r = import(key).then((m: { runL3Backtest?: RunL3Backtest }) => {
-      if (typeof m.runL3Backtest !== 'function') throw new Error(`${key} does not export runL3Backtest(task, mbo)`);
-      return m.runL3Backtest;
+    r = import(url).then((m: Record<string, unknown>) => {
+      if (typeof m[name] !== 'function') throw new Error(`${url} does not export ${signature}`);
+      return m[name];
     });
-    l3Runners.set(key, r);
-    r.catch(() => l3Runners.delete(key));
+    entries.set(key, r);
+    r.catch(() => entries.delete(key)); // a failed import is retried by the next task
   }
-  return r;
+  return r as Promise<F>;
 }
+
+const l3RunnerFor = (spec: string | undefined) => entryFor<RunL3Backtest>(spec, 'runL3Backtest', 'runL3Backtest(task, mbo)');
+const portfolioRunnerFor = (spec: string | undefined) => entryFor<RunPortfolioTask>(spec, 'runPortfolioTask', 'runPortfolioTask(task, bars)');
 
 function taskConfig(req: WorkerRequest): WorkerRequest['task'] {
   if (req.configKey === undefined) return req.task;
@@ -89,7 +104,7 @@ function taskConfig(req: WorkerRequest): WorkerRequest['task'] {
   return { ...req.task, config: configs.get(req.configKey) };
 }
 
-function reply(req: WorkerRequest, result: BacktestResult, runMs: number, loadMs: number, rows: number, s0: [number, number] | null) {
+function reply(req: WorkerRequest, result: Pick<BacktestResult, 'metrics' | 'equity' | 'trades'>, runMs: number, loadMs: number, rows: number, s0: [number, number] | null) {
   const res: WorkerResponse = { id: req.id, metrics: result.metrics, runMs, loadMs, bars: rows, threadId, deliveries };
   const s1 = s0 && schedstat();
   if (s0 && s1) {
@@ -129,8 +144,11 @@ async function runL3Task(req: WorkerRequest, file: string) {
 
 /** Requests this thread received with the once-per-thread payload (config JSON, shared data): in every reply. */
 let deliveries = 0;
-/** The shared data set this thread adopted (DataSpec.shared): the latest study run's; a new run's replaces it. */
-let sharedSet: { key: string; bars: BarSeries } | null = null;
+/**
+ * The shared data set this thread adopted (DataSpec.shared): the latest study run's; a new run's replaces it. `bars`:
+ * a one-instrument study's series; `instruments`: a portfolio study's, in instrument order.
+ */
+let sharedSet: { key: string; bars?: BarSeries; instruments?: BarSeries[] } | null = null;
 
 /**
  * Whether the request relies on a config or shared data this thread does not hold (it is new, e.g. in place of a
@@ -139,21 +157,33 @@ let sharedSet: { key: string; bars: BarSeries } | null = null;
 function lacksPayload(req: WorkerRequest): boolean {
   if (req.configKey !== undefined && req.configJson === undefined && req.task.config == null && !configs.has(req.configKey)) return true;
   const s = req.data.shared;
-  return s !== undefined && s.bars === undefined && sharedSet?.key !== s.key;
+  return s !== undefined && !carriesHandles(s) && sharedSet?.key !== s.key;
+}
+
+/** Adopt the run's shared set once (the first request of a run on this thread carries its handles: lacksPayload). */
+function adoptShared(s: NonNullable<DataSpec['shared']>): NonNullable<typeof sharedSet> {
+  if (sharedSet?.key !== s.key) {
+    // requests that carry the handles again are ignored (keeping one series object keeps the per-view and per-series
+    // caches hitting)
+    views.clear(); // views of an earlier run's series would pin its memory
+    if (s.instruments) {
+      sharedSet = { key: s.key, instruments: s.instruments.map((x) => x.bars) };
+      for (const x of s.instruments) if (x.derived) adoptDerived(x.bars, x.derived);
+    } else {
+      sharedSet = { key: s.key, bars: s.bars! };
+      if (s.derived) adoptDerived(s.bars!, s.derived);
+    }
+  }
+  return sharedSet;
 }
 
 /** The worker's bars for a data spec: the shared set, or loaded once (first task) and kept. */
 function barsFor(data: DataSpec, file: string): { key: string; bars: Promise<BarSeries> } {
   const s = data.shared;
   if (s !== undefined) {
-    if (sharedSet?.key !== s.key) {
-      // the first request of a run on this thread: it carries the handles (lacksPayload). Adopted once; requests that
-      // carry them again are ignored (keeping one series object keeps the per-view and per-series caches hitting).
-      views.clear(); // views of an earlier run's series would pin its memory
-      sharedSet = { key: s.key, bars: s.bars! };
-      if (s.derived) adoptDerived(s.bars!, s.derived);
-    }
-    return { key: `shared\u0000${s.key}`, bars: Promise.resolve(sharedSet.bars) };
+    const set = adoptShared(s);
+    if (!set.bars) throw new Error(`the shared data set ${s.key} holds a portfolio's bars, not one series`);
+    return { key: `shared\u0000${s.key}`, bars: Promise.resolve(set.bars) };
   }
   const key = `${file}\u0000${data.symbol ?? ''}\u0000${data.tickUnits}`;
   let bars = barsCache.get(key);
@@ -177,9 +207,35 @@ const equityBuffer = (bars: number): Float64Array => {
   return equityScratch;
 };
 
+/** Each instrument's bars for a portfolio task: the shared set's, or each file loaded once (first task) and kept. */
+function instrumentBarsFor(data: DataSpec): { key: string; bars: Promise<BarSeries> }[] {
+  const s = data.shared;
+  if (s !== undefined) {
+    const set = adoptShared(s);
+    if (!set.instruments) throw new Error(`the shared data set ${s.key} holds one series, not a portfolio's bars`);
+    return set.instruments.map((b, k) => ({ key: `shared\u0000${s.key}\u0000${k}`, bars: Promise.resolve(b) }));
+  }
+  return data.instruments!.map((x) => barsFor({ bars: x.bars, symbol: x.symbol, tickUnits: x.tickUnits, cache: x.cache, cacheEntry: x.cacheEntry }, x.bars));
+}
+
+async function runPortfolio(req: WorkerRequest) {
+  const tWait = performance.now();
+  const sets = instrumentBarsFor(req.data);
+  const series = await Promise.all(sets.map((x) => x.bars));
+  const loadMs = performance.now() - tWait;
+  const run = await portfolioRunnerFor(req.runner);
+  // every instrument cut at the task's end: no strategy reads past its window
+  const cut = series.map((b, k) => viewFor(sets[k]!.key, b, lowerBound(b.ts, req.task.endNs)));
+  const s0 = schedstat();
+  const t0 = performance.now();
+  const result = await run(taskConfig(req), cut);
+  return reply(req, result, performance.now() - t0, loadMs, cut.reduce((a, b) => a + b.ts.length, 0), s0);
+}
+
 export default async function runTask(req: WorkerRequest) {
-  if (req.configJson !== undefined || req.data.shared?.bars !== undefined) deliveries++;
+  if (req.configJson !== undefined || carriesHandles(req.data.shared)) deliveries++;
   if (lacksPayload(req)) return { id: req.id, needData: true, threadId, deliveries } satisfies NeedData;
+  if (req.data.instruments !== undefined) return runPortfolio(req);
   if (req.data.mbo !== undefined) return runL3Task(req, req.data.mbo);
   const file = req.data.bars;
   if (file === undefined) throw new Error(`task ${req.id}: no data file (data.bars or data.mbo)`);

@@ -5,8 +5,8 @@
 // `kind: 'portfolio'` on the default export is what makes the file a portfolio strategy (without it contango takes it
 // for a single-instrument strategy and runs a copy on each instrument). As for single-instrument files, contango
 // type-checks it against the API (only types are imported from 'contango'), then transpiles it into a cache;
-// see docs/strategies.md "Portfolio strategies from files". A portfolio module is refused on a one-instrument config
-// and in walk-forward.
+// see docs/strategies.md "Portfolio strategies from files". `contango walk-forward` on the same config searches its
+// params (e.g. --set 'search.params={window: [30, 60]}'); a portfolio module is refused on a one-instrument config.
 //
 // Rules (closed bars only; market orders fill at each leg's next bar's open): spread = ln(close A) − ln(close B) of
 // the first two instruments, one value per step at which either has a new bar. Long the spread (buy qtyA of A, sell

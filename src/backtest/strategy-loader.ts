@@ -1,6 +1,7 @@
 // Strategy modules by reference: a built-in name (src/strategies/index.ts) or a path to a user module (.js/.mjs,
 // or .ts/.mts transpiled into a cache: src/strategies/user-module.ts), cached per path. A user module may be a
-// portfolio strategy: only loadAnyStrategyModule returns one; loadStrategyModule (one instrument, walk-forward) refuses it.
+// portfolio strategy: only loadAnyStrategyModule returns one (portfolio configs: backtest and walk-forward);
+// loadStrategyModule (one instrument) refuses it.
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { builtinStrategy, BUILTIN_STRATEGIES } from '../strategies/index.js';
@@ -30,7 +31,8 @@ export function loadStrategyModule(ref: string, opts?: UserModuleOptions): Promi
 
 /**
  * As loadStrategyModule, but a user module may also be a portfolio strategy (default export with
- * `kind: 'portfolio'`): for portfolio configs (src/cli/actions/backtest.ts). Same transpile, type check and cache.
+ * `kind: 'portfolio'`): for portfolio configs (src/backtest/portfolio/strategy-ref.ts: `contango backtest`, and
+ * walk-forward's main thread and workers). Same transpile, type check and cache.
  */
 export function loadAnyStrategyModule(ref: string, opts?: UserModuleOptions): Promise<LoadedModule> {
   const builtin = builtinStrategy(ref);

@@ -150,7 +150,7 @@ export function validateStudy(raw: unknown, file = '<config>'): StudyConfig {
     const n = Array.isArray(raw.instruments) ? raw.instruments.length : 0;
     throw new ConfigError(file, [
       `instruments: found a portfolio of ${n} instrument(s); allowed here: data + product (one instrument). ` +
-        'Portfolio configs run with `contango backtest` only: walk-forward over portfolios is not supported',
+        'A portfolio config is read by validatePortfolioStudy (`contango backtest` and `contango walk-forward` take either form)',
     ]);
   }
   const r = studySchema.safeParse(raw);
@@ -170,6 +170,14 @@ export function validateStudy(raw: unknown, file = '<config>'): StudyConfig {
   if (cfg.data.bars !== undefined && level === 'L3') {
     problems.push('backtest.execution.level: found "L3"; allowed: "L2" with data.bars (L3 needs data.mbo, an MBO file)');
   }
+  problems.push(...searchAndFoldProblems(cfg));
+  if (problems.length) throw new ConfigError(file, problems);
+  return cfg;
+}
+
+/** The rules of `search` and `folds` zod can't express per key: the same for one instrument and for a portfolio. */
+function searchAndFoldProblems(cfg: Pick<StudyConfig, 'search' | 'folds'>): string[] {
+  const problems: string[] = [];
   if (cfg.search.method === 'random') {
     if (cfg.search.samples === undefined) problems.push('search.samples: missing; allowed: a positive integer (random search)');
     if (cfg.search.seed === undefined) problems.push('search.seed: missing; allowed: a non-negative integer (random search must be reproducible)');
@@ -186,8 +194,7 @@ export function validateStudy(raw: unknown, file = '<config>'): StudyConfig {
       );
     }
   }
-  if (problems.length) throw new ConfigError(file, problems);
-  return cfg;
+  return problems;
 }
 
 /** Read a YAML study file, apply `--set` overrides and validate. Relative paths stay relative to the cwd. */
@@ -213,7 +220,7 @@ export function readStudyRaw(file: string, sets: string[] = []): Record<string, 
   return applyOverrides(raw as Record<string, unknown>, sets);
 }
 
-export function foldSpecOf(cfg: StudyConfig): FoldSpec {
+export function foldSpecOf(cfg: Pick<StudyConfig, 'folds'>): FoldSpec {
   if (!cfg.folds) throw new Error('folds: missing; a walk-forward study needs folds: { mode, train, test, step }');
   const test = parseDuration(cfg.folds.test);
   return {
@@ -225,7 +232,7 @@ export function foldSpecOf(cfg: StudyConfig): FoldSpec {
   };
 }
 
-export function searchSpecOf(cfg: StudyConfig): SearchSpec {
+export function searchSpecOf(cfg: Pick<StudyConfig, 'search'>): SearchSpec {
   return { method: cfg.search.method, params: cfg.search.params, samples: cfg.search.samples, seed: cfg.search.seed };
 }
 
@@ -369,9 +376,11 @@ function unwrap(s: z.ZodType): z.ZodType {
   return cur;
 }
 
-// ---- portfolio configs (`contango backtest` only) -------------------------------------------------------------
+// ---- portfolio configs ----------------------------------------------------------------------------------------
 // `instruments: [{ name, data: { bars, symbol }, product }]` instead of `data` + `product`: one account and one set
 // of risk guards over every instrument (src/backtest/portfolio/, docs/backtest.md "Portfolio backtests").
+// `contango backtest` runs strategy.params; `contango walk-forward` searches `search` over `folds` (docs/walk-forward.md
+// "Portfolio studies").
 
 const instrumentSchema = z.strictObject({
   name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
@@ -421,9 +430,7 @@ export function validatePortfolioStudy(raw: unknown, file = '<config>'): Portfol
   const level = (cfg.backtest.execution as { level?: unknown } | undefined)?.level ?? 'L2';
   if (level !== 'L2') problems.push(`backtest.execution.level: found ${JSON.stringify(level)}; allowed: "L2" (portfolio backtests run on bars)`);
   if (cfg.backtest.fees !== undefined) problems.push('backtest.fees: found a fees override; allowed: nothing here in a portfolio (each instrument\'s fees are its product\'s)');
-  if (cfg.folds !== undefined || Object.keys(cfg.search.params).length > 0) {
-    problems.push('folds / search: found; allowed: neither in a portfolio config (walk-forward over portfolios is not supported; `contango backtest` runs strategy.params)');
-  }
+  problems.push(...searchAndFoldProblems(cfg));
   if (problems.length) throw new ConfigError(file, problems);
   return cfg;
 }
@@ -482,4 +489,9 @@ export function resolvePortfolioStudy(cfg: PortfolioStudyConfig, file = '<config
     .digest('hex')
     .slice(0, 16);
   return { file, cfg, engine, instruments, hash };
+}
+
+/** Is this resolved study a portfolio (several instruments)? */
+export function isPortfolioStudy(s: ResolvedStudy | ResolvedPortfolioStudy): s is ResolvedPortfolioStudy {
+  return Object.hasOwn(s, 'instruments');
 }

@@ -80,6 +80,8 @@ export interface StudyWriteInput {
   hash: string;
   objective: { metric: string; direction: string; minTrades: number };
   tickSize: number;
+  /** per-trade tick size (portfolio studies: each trade's instrument's); default: tickSize for every trade */
+  tickSizeOf?: (t: TradeRow) => number;
   outcome: StudyOutcome;
   run: Record<string, unknown>;
 }
@@ -123,7 +125,7 @@ export function writeStudyResults(w: StudyWriteInput): string[] {
     }),
   );
   const trades: TradeRow[] = outcome.oosFolds.flatMap((f) => f.trades.map((t) => ({ ...t, fold: f.fold })));
-  writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(trades, w.tickSize));
+  writeParquetFile(path.join(w.outDir, 'trades.parquet'), tradesTable(trades, w.tickSizeOf ?? w.tickSize));
   files.push('trades.parquet');
   const s = outcome.stitched;
   writeParquetFile(path.join(w.outDir, 'equity.parquet'), equityTable(s.ts, s.equity, s.drawdown, s.fold), CURVE);

@@ -31,11 +31,11 @@ export async function loadUserModule(ref: string, opts: UserModuleOptions = {}):
   return singleOnly(await loadUserModuleOfAnyKind(ref, opts), ref);
 }
 
-/** The single-instrument module, or an Error saying a portfolio module runs only in a portfolio config. */
+/** The single-instrument module, or an Error saying a portfolio module runs only on a portfolio config. */
 export function singleOnly(l: LoadedModule, ref: string): StrategyModule {
   if (l.kind === 'single') return l.module;
   throw new Error(
-    `strategy module ${ref}: a portfolio strategy (its default export declares kind: 'portfolio'); it runs only with \`contango backtest\` on a portfolio config (instruments: …), not on one instrument (data + product) nor in walk-forward`,
+    `strategy module ${ref}: a portfolio strategy (its default export declares kind: 'portfolio'); it runs only on a portfolio config (instruments: …), with \`contango backtest\` or \`contango walk-forward\`, not on one instrument (data + product)`,
   );
 }
 

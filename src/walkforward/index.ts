@@ -1,5 +1,6 @@
 // Run a walk-forward study end to end: config → data range → pool → results directory → summary.
-// Used by `contango walk-forward`, `contango demo` and the pool benchmark.
+// Used by `contango walk-forward`, `contango demo` and the pool benchmark. A portfolio config (`instruments`) runs the
+// same study with one portfolio backtest per task (./portfolio-data.ts; docs/walk-forward.md "Portfolio studies").
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -7,11 +8,23 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
-import type { SharedDerived } from '../backtest/shared-derived.js';
 import { tickBarsDir } from '../data/cache/tick-bars.js';
 import { prepareWorkerData } from './worker-data.js';
-import { resolveParams } from '../backtest/strategy.js';
-import { ConfigError, dataFileOf, loadStudyConfig, resolveStudy, searchSpecOf, type ResolvedStudy } from '../config/study.js';
+import { resolveParams, type StrategyModule } from '../backtest/strategy.js';
+import {
+  ConfigError,
+  dataFileOf,
+  isPortfolioRaw,
+  isPortfolioStudy,
+  readStudyRaw,
+  resolvePortfolioStudy,
+  resolveStudy,
+  searchSpecOf,
+  validatePortfolioStudy,
+  validateStudy,
+  type ResolvedPortfolioStudy,
+  type ResolvedStudy,
+} from '../config/study.js';
 import { candidates } from './search.js';
 import type { BarSeries } from '../backtest/api.js';
 import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';
@@ -19,7 +32,8 @@ import { studySummary } from '../report/summary.js';
 import { log } from '../util/log.js';
 import { createProgress, type ProgressOptions } from '../util/progress.js';
 import { BacktestPool, resolveWorkers } from './pool.js';
-import { rangeOf, runWalkForward, type StudyOutcome } from './runner.js';
+import { loadPortfolioData } from './portfolio-data.js';
+import { rangeOf, runWalkForward, type StudyOutcome, type StudyRunOptions } from './runner.js';
 
 export interface StudyCommandOptions {
   config: string;
@@ -44,7 +58,7 @@ export interface StudyCommandOptions {
 }
 
 export interface StudyCommandResult {
-  study: ResolvedStudy;
+  study: ResolvedStudy | ResolvedPortfolioStudy;
   outcome: StudyOutcome;
   outDir: string;
   files: string[];
@@ -56,8 +70,12 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const sets = [...(o.sets ?? [])];
   if (o.workers !== undefined) sets.push(`workers=${o.workers}`);
   if (o.out !== undefined) sets.push(`out=${o.out}`);
-  const cfg = loadStudyConfig(o.config, sets);
-  const study = resolveStudy(cfg, o.config, o.productsDir);
+  const raw = readStudyRaw(o.config, sets);
+  // `instruments` instead of data + product: a portfolio study (every task one portfolio backtest)
+  const study = isPortfolioRaw(raw)
+    ? resolvePortfolioStudy(validatePortfolioStudy(raw, o.config), o.config, o.productsDir)
+    : resolveStudy(validateStudy(raw, o.config), o.config, o.productsDir);
+  const cfg = study.cfg;
   if (!o.runner) await checkParams(study, o.config); // a custom runner (tests, benchmarks) has its own parameters
   // a pool started early on a guess of the size (the CLI) that the validated config contradicts: start the right one
   let given = o.pool;
@@ -69,59 +87,16 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   const outDir = cfg.out;
   log.info(`study ${cfg.name} (config ${study.hash}) → ${outDir}; ${workers} worker(s)`);
   const tLoad = performance.now();
-  const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol, shared: true };
-  const dataFile = dataFileOf(cfg);
   // Start the worker threads now: their start-up (module loading) overlaps the data loading below.
   const ownPool = given ? (o.closePool ? given : undefined) : new BacktestPool(workers, { runner: o.runner });
-  let cacheEntry: string | undefined;
-  let shared: BarSeries | undefined;
-  let derived: SharedDerived | undefined;
-  let range: { start: bigint; end: bigint };
-  let dataRows: Record<string, unknown>;
-  if (cfg.data.mbo !== undefined) {
-    // L3: folds over the MBO file's exchange-time range (narrowed by `window`); each worker loads the records
-    // itself (through the cache entry built here when data.cache is on) and replays them per task
-    let mbo;
-    const { loadMbo, mboRange } = await import('../backtest/mbo-data.js'); // the DBN reader, for L3 studies only
-    try {
-      mbo = await loadMbo(cfg.data.mbo, { cache: cfg.data.cache });
-    } catch (e) {
-      await ownPool?.close();
-      throw e;
-    }
-    const r = mboRange(mbo);
-    const w = windowOf(cfg.window, r);
-    range = { start: w.startNs, end: w.endNs };
-    const records = mbo.batches.reduce((a, b) => a + b.length, 0);
-    dataRows = { records };
-    log.info(`data: ${cfg.data.mbo} (${records.toLocaleString('en-US')} MBO records) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
-  } else {
-    // Through the cache: the main thread validates (or builds) the entry and loads from it. Files the cache
-    // doesn't take are read directly. The workers then get these bars in shared memory (below): none of them
-    // reads or converts the file again.
-    cacheEntry = cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
-    let bars: BarSeries | undefined;
-    if (cacheEntry) {
-      try {
-        bars = loadBarsFromEntry(dataFile, cacheEntry, loadOpts);
-      } catch {
-        cacheEntry = undefined;
-      }
-    }
-    try {
-      bars ??= await loadBars(dataFile, { ...loadOpts, cache: false });
-    } catch (e) {
-      await ownPool?.close();
-      throw e;
-    }
-    range = rangeOf(bars);
-    // while the workers start: the per-series columns every task would otherwise compute in every worker (kept in
-    // the cache beside the bars, so a second run of a study reads them) and the candidates' indicators
-    const tickSet = cacheEntry ? tickBarsDir(cacheEntry, { tickUnits: study.tickUnits, symbol: cfg.data.symbol }) : undefined;
-    ({ shared, derived } = await prepareWorkerData(bars, study, { tickSet, indicators: !o.runner }));
-    dataRows = { bars: bars.ts.length, symbol: bars.symbol };
-    log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
+  let data: StudyData;
+  try {
+    data = isPortfolioStudy(study) ? await loadPortfolioStudyData(study, tLoad) : await loadStudyData(study, { indicators: !o.runner }, tLoad);
+  } catch (e) {
+    await ownPool?.close();
+    throw e;
   }
+  const range = data.range;
   const loadMs = performance.now() - tLoad;
   let progress: ReturnType<typeof createProgress> | undefined;
   const studyDone = runWalkForward({
@@ -133,9 +108,7 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
     runner: o.runner,
     signal: o.signal,
     pool: given ?? ownPool,
-    cacheEntry,
-    sharedBars: shared,
-    sharedDerived: derived,
+    ...data.run,
     onProgress: (p) => {
       progress ??= createProgress({ label: cfg.name, total: p.total, mode: o.progress, base: p.done });
       progress.update(p.done, `${p.resumed ? `resumed ${p.resumed} ` : ''}${p.retried ? `retried ${p.retried} ` : ''}${p.failed ? `failed ${p.failed}` : ''}`.trim());
@@ -160,8 +133,8 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
       config: o.config,
       configHash: study.hash,
       overrides: o.sets ?? [],
-      data: [dataFileInfo(dataFile, cacheEntry && entrySha256(cacheEntry))],
-      ...dataRows,
+      data: data.files(),
+      ...data.rows,
       workers,
       cores: os.availableParallelism(),
       node: process.version,
@@ -174,7 +147,8 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
       name: cfg.name,
       hash: study.hash,
       objective: cfg.objective,
-      tickSize: Number(study.tickUnits),
+      tickSize: data.tickSize,
+      tickSizeOf: data.tickSizeOf,
       outcome,
       run,
     });
@@ -188,15 +162,91 @@ export async function runStudyCommand(o: StudyCommandOptions): Promise<StudyComm
   return { study, outcome, outDir, files, workers };
 }
 
+/** A study's data, loaded in the main thread: what its tasks get, the range its folds lie over, what run.json says. */
+interface StudyData {
+  range: { start: bigint; end: bigint };
+  run: Pick<StudyRunOptions, 'cacheEntry' | 'sharedBars' | 'sharedDerived' | 'sharedInstruments' | 'cacheEntries'>;
+  rows: Record<string, unknown>;
+  /** run.json's `data`: each file's path, size and hash (read when the results are written) */
+  files: () => Record<string, unknown>[];
+  /** trades.parquet's price scale: 1e-9 price units per tick, for every trade or per trade (a portfolio's instrument) */
+  tickSize: number;
+  tickSizeOf?: (t: { instrument?: string }) => number;
+}
+
+/** One instrument: an MBO file (L3) or a bar file (L2), whose bars the workers get in shared memory. */
+async function loadStudyData(study: ResolvedStudy, opts: { indicators: boolean }, tLoad: number): Promise<StudyData> {
+  const { cfg } = study;
+  const dataFile = dataFileOf(cfg);
+  const tickSize = Number(study.tickUnits);
+  if (cfg.data.mbo !== undefined) {
+    // L3: folds over the MBO file's exchange-time range (narrowed by `window`); each worker loads the records
+    // itself (through the cache entry built here when data.cache is on) and replays them per task
+    const { loadMbo, mboRange } = await import('../backtest/mbo-data.js'); // the DBN reader, for L3 studies only
+    const mbo = await loadMbo(cfg.data.mbo, { cache: cfg.data.cache });
+    const r = mboRange(mbo);
+    const w = windowOf(cfg.window, r);
+    const records = mbo.batches.reduce((a, b) => a + b.length, 0);
+    log.info(`data: ${cfg.data.mbo} (${records.toLocaleString('en-US')} MBO records) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
+    return { range: { start: w.startNs, end: w.endNs }, run: {}, rows: { records }, files: () => [dataFileInfo(dataFile)], tickSize };
+  }
+  // Through the cache: the main thread validates (or builds) the entry and loads from it. Files the cache
+  // doesn't take are read directly. The workers then get these bars in shared memory (below): none of them
+  // reads or converts the file again.
+  const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol, shared: true };
+  let cacheEntry = cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
+  let bars: BarSeries | undefined;
+  if (cacheEntry) {
+    try {
+      bars = loadBarsFromEntry(dataFile, cacheEntry, loadOpts);
+    } catch {
+      cacheEntry = undefined;
+    }
+  }
+  bars ??= await loadBars(dataFile, { ...loadOpts, cache: false });
+  // while the workers start: the per-series columns every task would otherwise compute in every worker (kept in
+  // the cache beside the bars, so a second run of a study reads them) and the candidates' indicators
+  const tickSet = cacheEntry ? tickBarsDir(cacheEntry, { tickUnits: study.tickUnits, symbol: cfg.data.symbol }) : undefined;
+  const { shared, derived } = await prepareWorkerData(bars, study, { tickSet, indicators: opts.indicators });
+  log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
+  const entry = cacheEntry;
+  return {
+    range: rangeOf(bars),
+    run: { cacheEntry, sharedBars: shared, sharedDerived: derived },
+    rows: { bars: bars.ts.length, symbol: bars.symbol },
+    files: () => [dataFileInfo(dataFile, entry && entrySha256(entry))],
+    tickSize,
+  };
+}
+
+/** A portfolio: every instrument's bar file, in shared memory for the workers (./portfolio-data.ts). */
+async function loadPortfolioStudyData(study: ResolvedPortfolioStudy, tLoad: number): Promise<StudyData> {
+  const d = await loadPortfolioData(study);
+  const rows = study.instruments.map((x, k) => ({ name: x.name, symbol: d.shared[k]!.bars.symbol, bars: d.shared[k]!.bars.ts.length }));
+  log.info(
+    `data: ${rows.map((x, k) => `${study.instruments[k]!.data.bars} (${x.name}: ${x.symbol}, ${x.bars.toLocaleString('en-US')} bars)`).join(', ')} loaded in ${(performance.now() - tLoad).toFixed(0)} ms`,
+  );
+  const tickOf = new Map(study.instruments.map((x) => [x.name, Number(x.tickUnits)]));
+  const tickSize = Number(study.instruments[0]!.tickUnits);
+  return {
+    range: d.range,
+    run: { sharedInstruments: d.shared, cacheEntries: d.cacheEntries },
+    rows: { instruments: rows },
+    files: () => study.instruments.map((x, k) => ({ instrument: x.name, ...dataFileInfo(x.data.bars, d.cacheEntries[k] && entrySha256(d.cacheEntries[k]!)) })),
+    tickSize,
+    tickSizeOf: (t) => tickOf.get(t.instrument ?? '') ?? tickSize,
+  };
+}
+
 /**
  * Check every candidate parameter set against the strategy's declared parameters before anything runs:
  * a bad range in the config is one clear error, not a failed task per fold and candidate.
  */
-export async function checkParams(study: ResolvedStudy, file: string): Promise<void> {
+export async function checkParams(study: ResolvedStudy | ResolvedPortfolioStudy, file: string): Promise<void> {
   const { cfg } = study;
-  let mod;
+  let mod: StrategyModule;
   try {
-    mod = await loadStrategyModule(cfg.strategy.name, { typecheck: cfg.strategy.typecheck });
+    mod = isPortfolioStudy(study) ? await portfolioParamsModule(cfg.strategy) : await loadStrategyModule(cfg.strategy.name, { typecheck: cfg.strategy.typecheck });
   } catch (e) {
     throw new ConfigError(file, [`strategy.name: found ${JSON.stringify(cfg.strategy.name)}; ${(e as Error).message}`]);
   }
@@ -215,6 +265,15 @@ export async function checkParams(study: ResolvedStudy, file: string): Promise<v
     }
   }
   if (problems.size) throw new ConfigError(file, [...problems]);
+}
+
+/**
+ * The module a portfolio's parameters are checked against: the portfolio strategy's, or the single-instrument one run on
+ * every instrument (its parameters are the same on every leg). Files are type-checked here, once, before any task.
+ */
+async function portfolioParamsModule(strategy: { name: string; typecheck?: boolean }): Promise<StrategyModule> {
+  const { loadPortfolioStrategy, paramsModuleOf } = await import('../backtest/portfolio/strategy-ref.js');
+  return paramsModuleOf(await loadPortfolioStrategy(strategy.name, { typecheck: strategy.typecheck }));
 }
 
 /**

@@ -3,6 +3,13 @@
 import type { BacktestTask, Metrics, Trade } from '../backtest/api.js';
 
 export interface DataSpec {
+  /**
+   * A portfolio study (L2): each instrument's bar file, in the order of the config's instruments (and of the task
+   * config's, src/backtest/task-runner.ts PortfolioTaskConfig). The worker loads each once and keeps it, or adopts
+   * `shared.instruments`. Then `bars`, `mbo` and `symbol` are absent and `tickUnits` / `cache` are the first
+   * instrument's (unused).
+   */
+  instruments?: InstrumentDataSpec[];
   /** bar file (DBN ohlcv or Databento-layout parquet); the worker loads it once and keeps it (L2) */
   bars?: string;
   /** MBO file (L3): the worker loads its records once and replays them for every task */
@@ -25,8 +32,30 @@ export interface DataSpec {
    * knows a thread holds the set (./data-delivery.ts); later requests carry the key alone, and a thread that lacks
    * the set answers with a NeedData reply instead of running the task.
    */
-  shared?: { key: string; bars?: import('../backtest/api.js').BarSeries; derived?: import('../backtest/shared-derived.js').SharedDerived };
+  shared?: SharedData;
 }
+
+/** One instrument of a portfolio study's data (DataSpec.instruments): as a one-instrument study's bar file. */
+export interface InstrumentDataSpec {
+  name: string;
+  bars: string;
+  symbol?: string;
+  tickUnits: bigint;
+  cache: boolean;
+  cacheEntry?: string;
+}
+
+/** DataSpec.shared: a study run's data in shared memory, its handles present only while a thread may lack them. */
+export interface SharedData {
+  key: string;
+  bars?: import('../backtest/api.js').BarSeries;
+  derived?: import('../backtest/shared-derived.js').SharedDerived;
+  /** a portfolio study: each instrument's bars and columns, in the order of DataSpec.instruments */
+  instruments?: { bars: import('../backtest/api.js').BarSeries; derived?: import('../backtest/shared-derived.js').SharedDerived }[];
+}
+
+/** Does this shared-data spec carry the handles (not the key alone)? */
+export const carriesHandles = (s: SharedData | undefined): boolean => s !== undefined && (s.bars !== undefined || s.instruments !== undefined);
 
 export interface WorkerRequest {
   /** task id, e.g. "is:f3:p12" or "oos:f3" */
@@ -96,3 +125,12 @@ export type RunBacktest = (
 
 /** The L3 entry point a runner module exports (the engine's runL3Backtest matches it). */
 export type RunL3Backtest = (task: BacktestTask, mbo: import('../backtest/api.js').MboData) => import('../backtest/api.js').BacktestResult | Promise<import('../backtest/api.js').BacktestResult>;
+
+/**
+ * The portfolio entry point a runner module exports (the engine's runPortfolioTask matches it): `bars` holds each
+ * instrument's bars, in the order of the task config's instruments.
+ */
+export type RunPortfolioTask = (
+  task: BacktestTask,
+  bars: readonly import('../backtest/api.js').BarSeries[],
+) => import('../backtest/portfolio/api.js').PortfolioResult | Promise<import('../backtest/portfolio/api.js').PortfolioResult>;

@@ -16,8 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { BacktestTask, BarSeries, Metrics } from '../backtest/api.js';
 import type { SharedDerived } from '../backtest/shared-derived.js';
-import type { ResolvedStudy } from '../config/study.js';
-import { foldSpecOf, searchSpecOf } from '../config/study.js';
+import type { ResolvedPortfolioStudy, ResolvedStudy } from '../config/study.js';
+import { foldSpecOf, isPortfolioStudy, searchSpecOf } from '../config/study.js';
+import type { PortfolioTaskConfig } from '../backtest/task-runner.js';
 import { parseDuration } from './duration.js';
 import { threadSchedstat } from './thread-cpu.js';
 import { makeFolds, type Fold } from './folds.js';
@@ -30,7 +31,8 @@ import { chooseBest, type Objective } from './select.js';
 import { initialCapitalOf, stitch, type FoldEquity, type Stitched } from './stitch.js';
 
 export interface StudyRunOptions {
-  study: ResolvedStudy;
+  /** one instrument (L2 bars or L3 MBO), or a portfolio: every task is one portfolio backtest (DataSpec.instruments) */
+  study: ResolvedStudy | ResolvedPortfolioStudy;
   /** the validated cache entry of the bar file, handed to workers (see DataSpec.cacheEntry) */
   cacheEntry?: string;
   /**
@@ -40,6 +42,10 @@ export interface StudyRunOptions {
   sharedBars?: BarSeries;
   /** their calendar, settlement prices, sigma/ADV and indicators, computed once (src/backtest/shared-derived.ts) */
   sharedDerived?: SharedDerived;
+  /** a portfolio study: each instrument's bars in shared memory with their columns (./portfolio-data.ts) */
+  sharedInstruments?: { bars: BarSeries; derived?: SharedDerived }[];
+  /** a portfolio study: each instrument's validated cache entry (as cacheEntry) */
+  cacheEntries?: readonly (string | undefined)[];
   /** bars loaded in the main thread: only their time range is used here (folds) */
   range: { start: bigint; end: bigint };
   outDir: string;
@@ -119,10 +125,14 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   const done = journal.open({ name: cfg.name, hash: study.hash, created: new Date().toISOString() }, opts.fresh ?? false);
   // Two shapes of the data spec: with the shared handles (to a thread that may not hold them yet) and without
   // (./data-delivery.ts). The key names this run's set: a pool reused for another run gets that run's data.
-  const sharedKey = opts.sharedBars ? randomUUID() : undefined;
-  const dataBase: DataSpec = { bars: cfg.data.bars, mbo: cfg.data.mbo, symbol: cfg.data.symbol, tickUnits: study.tickUnits, cache: cfg.data.cache, cacheEntry: opts.cacheEntry };
+  const sharedKey = opts.sharedBars || opts.sharedInstruments ? randomUUID() : undefined;
+  const dataBase: DataSpec = isPortfolioStudy(study)
+    ? portfolioDataSpec(study, opts.cacheEntries)
+    : { bars: study.cfg.data.bars, mbo: study.cfg.data.mbo, symbol: study.cfg.data.symbol, tickUnits: study.tickUnits, cache: study.cfg.data.cache, cacheEntry: opts.cacheEntry };
   const dataSlim: DataSpec = sharedKey ? { ...dataBase, shared: { key: sharedKey } } : dataBase;
-  const dataFull: DataSpec = sharedKey ? { ...dataBase, shared: { key: sharedKey, bars: opts.sharedBars, derived: opts.sharedDerived } } : dataBase;
+  const dataFull: DataSpec = sharedKey
+    ? { ...dataBase, shared: opts.sharedInstruments ? { key: sharedKey, instruments: opts.sharedInstruments } : { key: sharedKey, bars: opts.sharedBars, derived: opts.sharedDerived } }
+    : dataBase;
 
   const isResults: (TaskRecord | undefined)[][] = folds.map(() => new Array<TaskRecord | undefined>(sets.length));
   const isPending = folds.map(() => sets.length);
@@ -138,7 +148,7 @@ export async function runWalkForward(opts: StudyRunOptions): Promise<StudyOutcom
   let taskWaitMs = 0;
 
   const queue: Pending[] = [];
-  const configJson = JSON.stringify(study.engine);
+  const configJson = JSON.stringify(isPortfolioStudy(study) ? portfolioTaskConfig(study) : study.engine);
   const timeoutMs = cfg.taskTimeout ? Number(parseDuration(cfg.taskTimeout) / 1_000_000n) : undefined;
   const mkTask = (p: Pending): BacktestTask => {
     const f = folds[p.fold]!;
@@ -328,6 +338,24 @@ function aborted(signal: AbortSignal): Promise<void> {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
+}
+
+/** A portfolio study's data spec: each instrument's bar file (DataSpec.instruments). */
+function portfolioDataSpec(study: ResolvedPortfolioStudy, cacheEntries: readonly (string | undefined)[] | undefined): DataSpec {
+  const instruments = study.instruments.map((x, k) => ({
+    name: x.name,
+    bars: x.data.bars,
+    symbol: x.data.symbol,
+    tickUnits: x.tickUnits,
+    cache: x.data.cache,
+    cacheEntry: cacheEntries?.[k],
+  }));
+  return { instruments, tickUnits: instruments[0]!.tickUnits, cache: instruments[0]!.cache };
+}
+
+/** What a portfolio study's tasks carry as config (sent once per worker thread, as the engine config of one instrument). */
+export function portfolioTaskConfig(study: ResolvedPortfolioStudy): PortfolioTaskConfig {
+  return { engine: study.engine, instruments: study.instruments.map((x) => ({ name: x.name, product: x.product })) };
 }
 
 /** The data range folds are laid over: first bar to the end of the last bar. */

@@ -1,6 +1,6 @@
 // User PORTFOLIO strategy modules (src/strategies/user-module.ts): a default export marked `kind: 'portfolio'` is
 // loaded through the same loader (transpile, type check, cache) as a portfolio strategy; its shape errors say what to
-// fix; the single-instrument entry points (loadStrategyModule: runBacktest, walk-forward) refuse it; its type errors
+// fix; the single-instrument entry points (loadStrategyModule: runBacktest, one-instrument walk-forward) refuse it; its type errors
 // are reported as file:line:column, an untyped export typed as a portfolio module.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -46,7 +46,7 @@ describe('loading a portfolio module', () => {
   });
 
   it('the single-instrument entry points refuse it, saying where it runs', async () => {
-    const want = /strategy module .*spread-breakout\.ts: a portfolio strategy \(its default export declares kind: 'portfolio'\); it runs only with `contango backtest` on a portfolio config \(instruments: …\), not on one instrument \(data \+ product\) nor in walk-forward/;
+    const want = /strategy module .*spread-breakout\.ts: a portfolio strategy \(its default export declares kind: 'portfolio'\); it runs only on a portfolio config \(instruments: …\), with `contango backtest` or `contango walk-forward`, not on one instrument \(data \+ product\)/;
     expect(await message(loadStrategyModule(EXAMPLE))).toMatch(want);
     expect(await message(loadUserModule(EXAMPLE))).toMatch(want);
   });

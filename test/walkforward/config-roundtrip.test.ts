@@ -6,8 +6,9 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadProduct, validateBacktestConfig } from '../../src/config/backtest.js';
-import { isPortfolioRaw, loadStudyConfig, readStudyRaw, resolveStudy } from '../../src/config/study.js';
+import { loadProduct, validateBacktestConfig, validateProduct } from '../../src/config/backtest.js';
+import { isPortfolioRaw, loadPortfolioConfig, loadStudyConfig, readStudyRaw, resolvePortfolioStudy, resolveStudy } from '../../src/config/study.js';
+import { portfolioTaskConfig } from '../../src/walkforward/runner.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRODUCTS = path.join(ROOT, 'configs/products');
@@ -22,8 +23,15 @@ function expectStable(validated: unknown): void {
 describe('validated engine configs survive the trip to the workers', () => {
   for (const f of readdirSync(path.join(ROOT, 'configs')).filter((f) => f.endsWith('.yaml'))) {
     const file = path.join(ROOT, 'configs', f);
-    // a portfolio config (`instruments`) runs in one thread with `contango backtest` only: nothing travels to workers
-    if (isPortfolioRaw(readStudyRaw(file))) continue;
+    // a portfolio config (`instruments`): its engine sections and every instrument's product travel (PortfolioTaskConfig)
+    if (isPortfolioRaw(readStudyRaw(file))) {
+      it(`portfolio study ${f}`, () => {
+        const sent = roundTrip(portfolioTaskConfig(resolvePortfolioStudy(loadPortfolioConfig(file), file, PRODUCTS))) as ReturnType<typeof portfolioTaskConfig>;
+        expectStable(sent.engine);
+        for (const x of sent.instruments) expect(validateProduct(x.product)).toEqual(x.product);
+      });
+      continue;
+    }
     it(`study ${f}`, () => {
       const study = resolveStudy(loadStudyConfig(file), file, PRODUCTS);
       expectStable(study.engine);

@@ -3,8 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule, runBacktest, runL3Backtest, type BacktestResult } from '../../backtest/index.js';
 import { loadMbo, mboRange } from '../../backtest/mbo-data.js';
-import { loadAnyStrategyModule } from '../../backtest/strategy-loader.js';
-import { resolveParams } from '../../backtest/strategy.js';
 import {
   ConfigError,
   dataFileOf,
@@ -103,43 +101,22 @@ export async function runBacktestCommand(o: BacktestOptions): Promise<void> {
 async function runPortfolioCommand(o: BacktestOptions, raw: Record<string, unknown>, t0: number): Promise<void> {
   const cfg = validatePortfolioStudy(raw, o.config);
   const study = resolvePortfolioStudy(cfg, o.config);
-  const { builtinPortfolioStrategy, PORTFOLIO_STRATEGIES } = await import('../../strategies/portfolio.js');
-  const { builtinStrategy, BUILTIN_STRATEGIES } = await import('../../strategies/index.js');
-  const { eachInstrument, runPortfolioBacktest } = await import('../../backtest/portfolio/index.js');
+  const { runPortfolioBacktest } = await import('../../backtest/portfolio/index.js');
+  const { loadPortfolioStrategy, portfolioModuleOf } = await import('../../backtest/portfolio/strategy-ref.js');
   const name = cfg.strategy.name;
   const bad = (key: string, e: unknown) => new ConfigError(o.config, [`${key}: found ${JSON.stringify(key === 'strategy.name' ? name : cfg.strategy.params)}; ${(e as Error).message}`]);
   // a built-in portfolio strategy, a single-instrument built-in, or a file (either kind; type-checked, cached)
-  let portfolio = builtinPortfolioStrategy(name);
-  let single = builtinStrategy(name);
-  if (!portfolio && !single && /[\\/.]/.test(name)) {
-    try {
-      const loaded = await loadAnyStrategyModule(name, { typecheck: cfg.strategy.typecheck });
-      if (loaded.kind === 'portfolio') portfolio = loaded.module;
-      else single = loaded.module;
-    } catch (e) {
-      throw bad('strategy.name', e);
-    }
-  }
-  if (!portfolio && (!single || single.name === 'l3-maker')) {
-    const singles = Object.keys(BUILTIN_STRATEGIES).filter((n) => n !== 'l3-maker');
-    throw new ConfigError(o.config, [
-      `strategy.name: found ${JSON.stringify(name)}; allowed in a portfolio: ${Object.keys(PORTFOLIO_STRATEGIES).join(', ')} (portfolio strategies), ` +
-        `a single-instrument built-in run on every instrument (${singles.join(', ')}), or a path to a strategy file (.ts/.mts/.js/.mjs; a portfolio module, or a single-instrument one run on every instrument)`,
-    ]);
+  let ref: import('../../backtest/portfolio/strategy-ref.js').PortfolioStrategyRef;
+  try {
+    ref = await loadPortfolioStrategy(name, { typecheck: cfg.strategy.typecheck });
+  } catch (e) {
+    throw bad('strategy.name', e);
   }
   // parameters checked against the module's ParamSpec before any data is read (runPortfolioBacktest checks them again)
   let mod: import('../../backtest/portfolio/api.js').PortfolioStrategyModule;
   let params: Record<string, number>;
   try {
-    if (portfolio) {
-      resolveParams(portfolio as unknown as Parameters<typeof resolveParams>[0], cfg.strategy.params);
-      mod = portfolio;
-      params = cfg.strategy.params;
-    } else {
-      const m = single!;
-      mod = eachInstrument(Object.fromEntries(study.instruments.map((x) => [x.name, { module: m, params: cfg.strategy.params }])), `${m.name} on each instrument`);
-      params = {};
-    }
+    ({ module: mod, params } = portfolioModuleOf(ref, study.instruments.map((x) => x.name), cfg.strategy.params));
   } catch (e) {
     throw bad('strategy.params', e);
   }

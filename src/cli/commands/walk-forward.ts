@@ -20,7 +20,8 @@ export function register(program: Command): void {
       'Run a walk-forward study: per fold, search the parameter grid (or a seeded random sample) in sample, ' +
         'run the best set out of sample, stitch the out-of-sample equity. Tasks fan out over a worker pool; ' +
         'results (metrics.json, folds.json, trades/equity parquet, report.html) go to the results directory. ' +
-        'An interrupted study resumes when run again with the same config and --out.',
+        'An interrupted study resumes when run again with the same config and --out. A portfolio config (instruments: …, ' +
+        'e.g. configs/es-nq-portfolio.yaml) runs one portfolio backtest per task, its parameters searched the same way.',
     )
     .requiredOption('-c, --config <file>', 'study config (YAML), e.g. configs/es-study.yaml; see docs/walk-forward.md');
   addWorkersOption(cmd).option('--fresh', 'discard results already in the results directory instead of resuming');

@@ -1,6 +1,7 @@
 // The portfolio form of a study config (`instruments` instead of data + product, src/config/study.ts): errors name
-// the key, the value and what is allowed; walk-forward refuses it; and `contango backtest` runs
-// configs/es-nq-portfolio.yaml end to end through the compiled CLI.
+// the key, the value and what is allowed; the one-instrument validator refuses it, naming the portfolio one; search
+// and folds follow the one-instrument rules (walk-forward over portfolios: test/walkforward/portfolio.test.ts); and
+// `contango backtest` runs configs/es-nq-portfolio.yaml end to end through the compiled CLI.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -53,9 +54,21 @@ describe('portfolio config', () => {
     expect(study.instruments.map((x) => x.name)).toEqual(['ES', 'NQ']);
   });
 
-  it('walk-forward (validateStudy) refuses instruments with a message saying so', () => {
+  it('the one-instrument validator (validateStudy) refuses instruments, naming the portfolio one', () => {
     expect(problems(() => validateStudy({ ...base(), folds: { train: '1d', test: '1d' } }, 'pf.yaml'))).toEqual([
-      'instruments: found a portfolio of 2 instrument(s); allowed here: data + product (one instrument). Portfolio configs run with `contango backtest` only: walk-forward over portfolios is not supported',
+      'instruments: found a portfolio of 2 instrument(s); allowed here: data + product (one instrument). A portfolio config is read by validatePortfolioStudy (`contango backtest` and `contango walk-forward` take either form)',
+    ]);
+  });
+
+  it('accepts search and folds (walk-forward), with the same rules as one instrument', () => {
+    const cfg = validatePortfolioStudy({ ...base(), search: { params: { window: [60, 120] } }, folds: { train: '4d', test: '2d' } });
+    expect(cfg.search).toEqual({ method: 'grid', params: { window: [60, 120] } });
+    expect(cfg.folds).toMatchObject({ mode: 'rolling', train: '4d', test: '2d' });
+    expect(problems(() => validatePortfolioStudy({ ...base(), search: { method: 'random', params: { window: { min: 9, max: 2, step: 1 } } }, folds: { train: '4d', test: '2d', step: '1d' } }))).toEqual([
+      'search.samples: missing; allowed: a positive integer (random search)',
+      'search.seed: missing; allowed: a non-negative integer (random search must be reproducible)',
+      'search.params.window: found min 9 > max 2; allowed: min <= max',
+      'folds.step: found "1d"; allowed: a duration >= folds.test (2d), so out-of-sample windows don\'t overlap',
     ]);
   });
 
@@ -82,9 +95,6 @@ describe('portfolio config', () => {
     ]);
     expect(problems(() => validatePortfolioStudy({ ...b, backtest: { fees: { type: 'per-contract', commission: 1 } } }))).toEqual([
       "backtest.fees: found a fees override; allowed: nothing here in a portfolio (each instrument's fees are its product's)",
-    ]);
-    expect(problems(() => validatePortfolioStudy({ ...b, folds: { train: '1d', test: '1d' } }))).toEqual([
-      'folds / search: found; allowed: neither in a portfolio config (walk-forward over portfolios is not supported; `contango backtest` runs strategy.params)',
     ]);
     expect(problems(() => resolvePortfolioStudy(validatePortfolioStudy({ ...b, backtest: { risk: { maxGroupExposure: -1 } } }), 'pf.yaml', PRODUCTS))[0]).toMatch(
       /^backtest\.risk\.maxGroupExposure: found -1; allowed: > 0/,
@@ -113,11 +123,5 @@ describe.runIf(built)('contango backtest with a portfolio config (CLI)', () => {
     const trades = arrow.tableFromIPC(readParquet(new Uint8Array(readFileSync(path.join(out, 'trades.parquet')))).intoIPCStream());
     const symbols = new Set(trades.getChild('symbol')!.toArray() as string[]);
     expect([...symbols].sort()).toEqual(['ES', 'NQ']);
-  });
-
-  it('walk-forward refuses it', () => {
-    const r = contango(['walk-forward', '--config', 'configs/es-nq-portfolio.yaml', '--out', path.join(dir, 'wf')]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/walk-forward over portfolios is not supported/);
   });
 });

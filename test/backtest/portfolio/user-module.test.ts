@@ -2,7 +2,7 @@
 // example portfolio module runs configs/es-nq-portfolio.yaml end to end (trades.parquet names each trade's
 // instrument); its params are checked against its ParamSpec before any data is read; a type error in a portfolio
 // module is reported as file:line:column; a single-instrument module runs on every instrument; a portfolio module on
-// a one-instrument config or in walk-forward is refused. Needs `npm run build:ts`.
+// a one-instrument config (backtest or walk-forward) is refused. Needs `npm run build:ts`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -91,8 +91,8 @@ describe.runIf(built)('portfolio strategy modules from files (CLI)', () => {
     ]);
   });
 
-  it('refuses a portfolio module on a one-instrument config and in walk-forward', () => {
-    const refusal = `strategy module ${EXAMPLE}: a portfolio strategy (its default export declares kind: 'portfolio'); it runs only with \`contango backtest\` on a portfolio config (instruments: …), not on one instrument (data + product) nor in walk-forward`;
+  it('refuses a portfolio module on a one-instrument config, in backtest and in walk-forward', () => {
+    const refusal = `strategy module ${EXAMPLE}: a portfolio strategy (its default export declares kind: 'portfolio'); it runs only on a portfolio config (instruments: …), with \`contango backtest\` or \`contango walk-forward\`, not on one instrument (data + product)`;
     const r = contango(['backtest', '--config', 'configs/es-study.yaml', '-q', '--out', path.join(dir, 'one'), '--set', `strategy.name=${EXAMPLE}`]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(`strategy.name: found "${EXAMPLE}"; ${refusal}`);

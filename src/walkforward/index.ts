@@ -210,8 +210,10 @@ async function loadStudyData(study: ResolvedStudy, opts: { indicators: boolean }
   const { shared, derived } = await prepareWorkerData(bars, study, { tickSet, indicators: opts.indicators });
   log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
   const entry = cacheEntry;
+  // folds over the data's range narrowed by `window` (as for MBO and portfolio studies); bars before it are warm-up
+  const w = windowOf(cfg.window, rangeOf(bars));
   return {
-    range: rangeOf(bars),
+    range: { start: w.startNs, end: w.endNs },
     run: { cacheEntry, sharedBars: shared, sharedDerived: derived },
     rows: { bars: bars.ts.length, symbol: bars.symbol },
     files: () => [dataFileInfo(dataFile, entry && entrySha256(entry))],

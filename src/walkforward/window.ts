@@ -1,5 +1,6 @@
 // The `window` of a study config (ISO dates, UTC) inside the data's range: `contango backtest` trades it;
-// an L3 walk-forward study lays its folds over it (the MBO file's pre-open and snapshot can be left out).
+// a walk-forward study (bars, MBO or portfolio) lays its folds over it, the data before it being warm-up (an MBO
+// file's pre-open and snapshot can be left out).
 
 /** An ISO date or date-time (UTC unless it carries an offset) → ns since epoch. */
 export function isoToNs(text: string, key: string): bigint {

@@ -121,7 +121,15 @@ export function asModule(m: Record<string, unknown>, ref: string): StrategyModul
   const d = m.default as unknown;
   if (d && typeof d === 'object' && typeof (d as StrategyModule).create === 'function') {
     const sm = d as StrategyModule;
-    return { name: sm.name ?? ref, description: sm.description ?? '', params: sm.params ?? [], create: sm.create };
+    // create and warmupBars called as methods of the export (a module may keep helpers on `this`); a declared
+    // warm-up is kept: walk-forward tasks then skip the bars before it (StrategyModule.warmupBars)
+    return {
+      name: sm.name ?? ref,
+      description: sm.description ?? '',
+      params: sm.params ?? [],
+      create: sm.create.bind(sm),
+      ...(typeof sm.warmupBars === 'function' ? { warmupBars: sm.warmupBars.bind(sm) } : {}),
+    };
   }
   const factory = (typeof d === 'function' ? d : m.createStrategy) as ((p: Record<string, number>) => Strategy) | undefined;
   if (typeof factory !== 'function') {

@@ -70,6 +70,25 @@ describe('the bundled TypeScript example', () => {
     const typed: typeof exampleStrategy = m; // the example's type is the API's StrategyModule
     expect(typed.create).toBeTypeOf('function');
   });
+  it("keeps a module object's warmupBars, and calls create and warmupBars as methods of the export", async () => {
+    const f = write(
+      'methods.mjs',
+      [
+        'export default {',
+        "  name: 'methods', params: [{ name: 'n', default: 7, min: 1, max: 100, integer: true }],",
+        '  pad: 3,',
+        '  warmupBars(p) { return p.n + this.pad; },',
+        '  create(p) { const pad = this.pad; return { onBar() {}, pad, n: p.n }; },',
+        '};',
+      ].join('\n') + '\n',
+    );
+    const m = await loadUserModule(f);
+    expect(m.warmupBars?.({ n: 7 })).toBe(10);
+    expect(m.create({ n: 7 })).toMatchObject({ pad: 3, n: 7 });
+    // and the engine runs it (warm-up declared: the window's earlier bars are skipped, not an error)
+    const r = await runBacktest(task(config(ES), f, {}), randomWalk(200, 3));
+    expect(r.trades).toEqual([]);
+  });
   it('writes the entry and its helper into the cache, named by content hash', async () => {
     const out = await compileTs(EXAMPLE);
     expect(path.dirname(out)).toBe(tmp.cache);

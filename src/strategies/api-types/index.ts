@@ -35,7 +35,7 @@ export type StrategyFactory = StrategyModule['create'];
  * in by the loader (src/strategies/user-module.ts asModule).
  */
 export type StrategyModuleExport = Pick<StrategyModule, 'create'> &
-  Partial<Pick<StrategyModule, 'name' | 'description' | 'params'>> & {
+  Partial<Pick<StrategyModule, 'name' | 'description' | 'params' | 'warmupBars'>> & {
     /** no kind: a single-instrument strategy (`kind` is what tells the two module kinds apart) */
     kind?: undefined;
   };

@@ -42,8 +42,15 @@ export class InstrumentState implements InstrumentContext {
   /** index of this instrument's latest closed bar (the cursor of its Series) */
   bar = -1;
   updated = false;
-  /** the engine's: this union step's new bar of this instrument, or -1 (PortfolioEngine.findStepBars) */
+  /** the engine's: this union step's new bar of this instrument, or -1 (PortfolioEngine.stepLoop) */
   stepBar = -1;
+  /** what the engine's step loop reads at every step, kept here to spare it the indirections */
+  readonly closes: Float64Array;
+  readonly tickValue: number;
+  /** the calendar's settlement flags for a future, null for other kinds (no daily settlement) */
+  readonly settleFlags: Uint8Array | null;
+  /** a perpetual with a funding-rate column: funding is charged */
+  readonly fundable: boolean;
   readonly open: Series;
   readonly high: Series;
   readonly low: Series;
@@ -86,6 +93,10 @@ export class InstrumentState implements InstrumentContext {
     this.cal = calendarOf(bars, product);
     this.settlePx = settlementPricesOf(bars, product, this.cal);
     this.pos = host.account.addPosition(product);
+    this.closes = bars.close;
+    this.tickValue = product.tickValue;
+    this.settleFlags = product.kind === 'future' ? this.cal.settle : null;
+    this.fundable = product.funding !== null && bars.fundingRate !== undefined;
   }
 
   get symbol(): string {

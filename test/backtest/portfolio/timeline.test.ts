@@ -3,7 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/backtest/config-resolve.js';
 import { runPortfolioBacktest } from '../../../src/backtest/portfolio/index.js';
-import { latestIndex, unionOf } from '../../../src/backtest/portfolio/timeline.js';
+import type { BarSeries } from '../../../src/backtest/api.js';
+import { computeCalendar } from '../../../src/backtest/calendar.js';
+import { unionCalendar } from '../../../src/backtest/portfolio/engine.js';
+import { buildTimeline, latestIndex, unionOf } from '../../../src/backtest/portfolio/timeline.js';
+import { resolveProduct } from '../../../src/backtest/product.js';
 import { bars, config, MIN, NO_RISK, product } from '../helpers.js';
 import { newPfLog, pfScript } from './helpers.js';
 
@@ -96,5 +100,34 @@ describe('gaps: no look-ahead, orders wait for the instrument’s next bar', () 
     ]);
     // positions as seen after each step: NQ long from step 5, flat again at step 9
     expect(log.positions.map((p) => p.NQ)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 0]);
+  });
+});
+
+describe('unionCalendar (the trading day and week at every union step)', () => {
+  // the engine copies the first instrument's own calendar at its bars and computes only the other steps: it must
+  // equal the calendar computed over the whole union timeline — across the 2024 US DST change (Sunday 10 March) and
+  // the evening open of CME's session, with gaps in either series
+  it('equals computeCalendar over the union timeline, on random gapped series', () => {
+    const es = resolveProduct(ES);
+    let seed = 11;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const t0 = BigInt(Date.parse('2024-03-07T20:00:00Z')) * 1_000_000n;
+    for (let trial = 0; trial < 20; trial++) {
+      const series = [0, 1].map((k) => {
+        const times: bigint[] = [];
+        for (let m = rnd(30); m < 7 * 1440; m += 1 + rnd(k === 0 ? 40 : 8)) times.push(t0 + BigInt(m) * MIN);
+        const b = bars(times.map(() => [100, 101, 99, 100]));
+        b.ts.set(times);
+        return b;
+      });
+      const tl = buildTimeline(series.map((b, k) => ({ name: `I${k}`, bars: b, product: es })));
+      const got = unionCalendar(tl, computeCalendar(series[0]!, es), es);
+      const union: BarSeries = { ...series[0]!, ts: tl.ts, open: new Float64Array(0), high: new Float64Array(0), low: new Float64Array(0), close: new Float64Array(0), volume: new Float64Array(0) };
+      const want = computeCalendar(union, es);
+      expect([...got.day]).toEqual([...want.day]);
+      expect([...got.week]).toEqual([...want.week]);
+      expect(got.periodsPerYear).toBe(want.periodsPerYear);
+      expect(new Set(want.day).size).toBeGreaterThan(5); // the week's trading days, DST change included
+    }
   });
 });

@@ -17,7 +17,8 @@ export function register(program: Command): void {
     .command('walk-forward')
     .summary('a walk-forward study over a worker pool; resumes when interrupted')
     .description(
-      'Run a walk-forward study: per fold, search the parameter grid (or a seeded random sample) in sample, ' +
+      'Run a walk-forward study: folds over the data (or over the config\'s window, e.g. --set window.start=2024-01-15; ' +
+        'earlier data is warm-up); per fold, search the parameter grid (or a seeded random sample) in sample, ' +
         'run the best set out of sample, stitch the out-of-sample equity. Tasks fan out over a worker pool; ' +
         'results (metrics.json, folds.json, trades/equity parquet, report.html) go to the results directory. ' +
         'An interrupted study resumes when run again with the same config and --out. A portfolio config (instruments: …, ' +

@@ -20,7 +20,21 @@ export const pairs: PortfolioStrategyModule = {
     const ring = new Float64Array(n);
     let count = 0;
     let head = 0;
+    // mean and sum of squared deviations of the window, updated in O(1) per value (a sliding Welford update) and
+    // recomputed from the ring once per `n` values, so rounding cannot build up (a two-pass sum per step was O(window)
+    // per bar: most of a walk-forward task's time)
+    let mean = 0;
+    let m2 = 0;
+    let sinceExact = 0;
     let state = 0; // +1 long the spread (long A, short B), -1 short it, 0 flat
+    const exact = () => {
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += ring[k]!;
+      mean = sum / n;
+      m2 = 0;
+      for (let k = 0; k < n; k++) m2 += (ring[k]! - mean) ** 2;
+      sinceExact = 0;
+    };
     return {
       init(ctx: PortfolioContext) {
         if (ctx.instruments.length < 2) throw new Error(`strategy pairs: needs two instruments, got ${ctx.instruments.length}`);
@@ -33,18 +47,24 @@ export const pairs: PortfolioStrategyModule = {
         const ca = a.close.at(0),
           cb = b.close.at(0);
         if (!(ca > 0 && cb > 0)) return; // a leg without a bar yet
-        ring[head] = Math.log(ca) - Math.log(cb);
+        const x = Math.log(ca) - Math.log(cb);
+        const old = ring[head]!;
+        ring[head] = x;
         head = (head + 1) % n;
-        if (count < n) count++;
-        if (count < n) return;
-        let sum = 0;
-        for (let k = 0; k < n; k++) sum += ring[k]!;
-        const mean = sum / n;
-        let ss = 0;
-        for (let k = 0; k < n; k++) ss += (ring[k]! - mean) ** 2;
-        const sd = Math.sqrt(ss / n);
+        if (count < n) {
+          if (++count < n) return;
+          exact();
+        } else if (++sinceExact === n) exact();
+        else {
+          const prev = mean;
+          mean += (x - old) / n;
+          m2 += (x - old) * (x - mean + old - prev);
+          // a (nearly) flat window: the update's rounding is then as large as m2 itself, so compute it exactly
+          if (m2 <= n * 1e-12 * (1 + mean * mean)) exact();
+        }
+        const sd = Math.sqrt(m2 / n);
         if (!(sd > 0)) return;
-        const z = (ring[(head + n - 1) % n]! - mean) / sd;
+        const z = (x - mean) / sd;
         let want = state;
         if (z > p.entry!) want = -1;
         else if (z < -p.entry!) want = 1;

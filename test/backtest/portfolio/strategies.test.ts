@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../../src/backtest/api.js';
 import { resolveConfig } from '../../../src/backtest/config-resolve.js';
-import { runPortfolioBacktest } from '../../../src/backtest/portfolio/index.js';
+import { runPortfolioBacktest, type PortfolioStrategyModule } from '../../../src/backtest/portfolio/index.js';
 import { PORTFOLIO_STRATEGIES } from '../../../src/strategies/portfolio.js';
 import { bars, config, flat, NO_RISK, product, randomWalk } from '../helpers.js';
 import { newPfLog, type PfLog } from './helpers.js';
@@ -81,6 +81,87 @@ describe('pairs', () => {
       ['B', -1, 2, 36],
     ]);
     expect(r.stats.instruments.map((x) => x.finalPosition)).toEqual([0, 0]);
+  });
+});
+
+describe('pairs against a two-pass reference', () => {
+  // the reference: the z-score of the window summed afresh at every value (O(window) per step), the rules as in pairs
+  const reference: PortfolioStrategyModule = {
+    ...PORTFOLIO_STRATEGIES.pairs!,
+    create(p) {
+      const n = p.window!;
+      const ring = new Float64Array(n);
+      let count = 0,
+        head = 0,
+        state = 0;
+      return {
+        onBar(ctx) {
+          const a = ctx.instruments[0]!,
+            b = ctx.instruments[1]!;
+          if (!a.updated && !b.updated) return;
+          const ca = a.close.at(0),
+            cb = b.close.at(0);
+          if (!(ca > 0 && cb > 0)) return;
+          ring[head] = Math.log(ca) - Math.log(cb);
+          head = (head + 1) % n;
+          if (count < n) count++;
+          if (count < n) return;
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += ring[k]!;
+          const mean = sum / n;
+          let ss = 0;
+          for (let k = 0; k < n; k++) ss += (ring[k]! - mean) ** 2;
+          const sd = Math.sqrt(ss / n);
+          if (!(sd > 0)) return;
+          const z = (ring[(head + n - 1) % n]! - mean) / sd;
+          let want = state;
+          if (z > p.entry!) want = -1;
+          else if (z < -p.entry!) want = 1;
+          else if (Math.abs(z) < p.exit!) want = 0;
+          if (want === state || (want !== 0 && ctx.halted)) return;
+          state = want;
+          for (const [leg, target] of [
+            [a, want * p.qtyA!],
+            [b, -want * p.qtyB!],
+          ] as const) {
+            leg.cancelAll();
+            const d = target - leg.position;
+            if (d > 0) leg.buy(d);
+            else if (d < 0) leg.sell(-d);
+          }
+        },
+      };
+    },
+  };
+
+  it('trades exactly like it on random pairs (several windows, a flat stretch included)', () => {
+    for (const [seed, window] of [
+      [5, 5],
+      [7, 20],
+      [11, 60],
+      [13, 240],
+    ] as const) {
+      const es = randomWalk(6_000, seed);
+      const nq = follower(es);
+      // a flat stretch in both legs: the spread's window is constant, z undefined (no trade either way)
+      for (let i = 3_000; i < 3_400; i++) {
+        for (const s of [es, nq]) for (const col of [s.open, s.high, s.low, s.close]) col[i] = s.close[2_999]!;
+      }
+      const run = (strategy: PortfolioStrategyModule) =>
+        runPortfolioBacktest({
+          config: resolveConfig(config(ES, { risk: NO_RISK })),
+          instruments: [
+            { name: 'ES', bars: es, product: ES },
+            { name: 'NQ', bars: nq, product: NQ },
+          ],
+          strategy,
+          params: { window, entry: 1.5, exit: 0.3, qtyA: 1, qtyB: 3 },
+        });
+      const fast = run(PORTFOLIO_STRATEGIES.pairs!);
+      const ref = run(reference);
+      expect(fast.trades.length, `seed ${seed}, window ${window}`).toBeGreaterThan(5);
+      expect(fast.trades, `seed ${seed}, window ${window}`).toEqual(ref.trades);
+    }
   });
 });
 

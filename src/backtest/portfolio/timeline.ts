@@ -20,11 +20,15 @@ export interface Timeline {
 export function buildTimeline(instruments: readonly PortfolioInstrument[]): Timeline {
   checkInstruments(instruments);
   const barNs = instruments[0]!.bars.barNs;
-  // one instrument: its own times are the timeline (read only, never written: no copy of a million timestamps) and
-  // step s is its bar s
-  const ts = instruments.length === 1 ? instruments[0]!.bars.ts : unionOf(instruments.map((x) => x.bars.ts));
-  const latest = instruments.map((x) => latestIndex(x.bars.ts, ts));
-  return { ts, barNs, latest };
+  if (instruments.length === 1) {
+    // its own times are the timeline (read only, never written: no copy of a million timestamps); step s is its bar s
+    const ts = instruments[0]!.bars.ts;
+    const own = new Int32Array(ts.length);
+    for (let s = 0; s < own.length; s++) own[s] = s;
+    return { ts, barNs, latest: [own] };
+  }
+  const ts = unionOf(instruments.map((x) => x.bars.ts));
+  return { ts, barNs, latest: instruments.map((x) => latestIndex(x.bars.ts, ts)) };
 }
 
 export function checkInstruments(instruments: readonly PortfolioInstrument[]): void {
@@ -82,11 +86,6 @@ export function unionOf(series: readonly BigInt64Array[]): BigInt64Array {
 /** For each step of `union`, the index of the latest bar of `own` opening at or before it (-1: none yet). */
 export function latestIndex(own: BigInt64Array, union: BigInt64Array): Int32Array {
   const out = new Int32Array(union.length);
-  if (own === union) {
-    // a one-instrument timeline (buildTimeline): step s is bar s, without comparing a million timestamps
-    for (let s = 0; s < out.length; s++) out[s] = s;
-    return out;
-  }
   let j = -1;
   for (let s = 0; s < union.length; s++) {
     while (j + 1 < own.length && own[j + 1]! <= union[s]!) j++;

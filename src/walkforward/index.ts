@@ -8,8 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
-import { tickBarsDir } from '../data/cache/tick-bars.js';
-import { prepareWorkerData } from './worker-data.js';
+import { loadStudyBars, prepareWorkerData } from './worker-data.js';
 import { resolveParams, type StrategyModule } from '../backtest/strategy.js';
 import {
   ConfigError,
@@ -27,7 +26,6 @@ import {
 } from '../config/study.js';
 import { candidates } from './search.js';
 import type { BarSeries } from '../backtest/api.js';
-import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';
 import { studySummary } from '../report/summary.js';
 import { log } from '../util/log.js';
 import { createProgress, type ProgressOptions } from '../util/progress.js';
@@ -193,28 +191,16 @@ async function loadStudyData(study: ResolvedStudy, opts: { indicators: boolean }
   // Through the cache: the main thread validates (or builds) the entry and loads from it. Files the cache
   // doesn't take are read directly. The workers then get these bars in shared memory (below): none of them
   // reads or converts the file again.
-  const loadOpts = { tickUnits: study.tickUnits, symbol: cfg.data.symbol, shared: true };
-  let cacheEntry = cfg.data.cache ? await cacheEntryFor(dataFile) : undefined;
-  let bars: BarSeries | undefined;
-  if (cacheEntry) {
-    try {
-      bars = loadBarsFromEntry(dataFile, cacheEntry, loadOpts);
-    } catch {
-      cacheEntry = undefined;
-    }
-  }
-  bars ??= await loadBars(dataFile, { ...loadOpts, cache: false });
+  const { bars, entry, tickSet } = await loadStudyBars(dataFile, { tickUnits: study.tickUnits, symbol: cfg.data.symbol, cache: cfg.data.cache });
   // while the workers start: the per-series columns every task would otherwise compute in every worker (kept in
   // the cache beside the bars, so a second run of a study reads them) and the candidates' indicators
-  const tickSet = cacheEntry ? tickBarsDir(cacheEntry, { tickUnits: study.tickUnits, symbol: cfg.data.symbol }) : undefined;
   const { shared, derived } = await prepareWorkerData(bars, study, { tickSet, indicators: opts.indicators });
   log.info(`data: ${dataFile} (${bars.symbol}, ${bars.ts.length.toLocaleString('en-US')} bars) loaded in ${(performance.now() - tLoad).toFixed(0)} ms`);
-  const entry = cacheEntry;
   // folds over the data's range narrowed by `window` (as for MBO and portfolio studies); bars before it are warm-up
   const w = windowOf(cfg.window, rangeOf(bars));
   return {
     range: { start: w.startNs, end: w.endNs },
-    run: { cacheEntry, sharedBars: shared, sharedDerived: derived },
+    run: { cacheEntry: entry, sharedBars: shared, sharedDerived: derived },
     rows: { bars: bars.ts.length, symbol: bars.symbol },
     files: () => [dataFileInfo(dataFile, entry && entrySha256(entry))],
     tickSize,

@@ -4,13 +4,10 @@
 // instrument's bars once (./data-delivery.ts) instead of reading the files itself. Folds lie over the union of the
 // instruments' time ranges, narrowed by the config's `window` (as at L3: the data before it is warm-up).
 import type { BarSeries } from '../backtest/api.js';
-import { validateBars } from '../backtest/engine.js';
 import type { SharedDerived } from '../backtest/shared-derived.js';
 import type { ResolvedPortfolioStudy } from '../config/study.js';
-import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';
-import { tickBarsDir } from '../data/cache/tick-bars.js';
-import { derivedFor } from './derived-cache.js';
-import { shareBars } from './shared-bars.js';
+import { rangeOf } from './runner.js';
+import { loadStudyBars, shareWithColumns } from './worker-data.js';
 import { windowOf } from './window.js';
 
 export interface PortfolioStudyData {
@@ -26,37 +23,20 @@ export async function loadPortfolioData(study: ResolvedPortfolioStudy): Promise<
   const shared: PortfolioStudyData['shared'] = [];
   const cacheEntries: (string | undefined)[] = [];
   for (const x of study.instruments) {
-    const opts = { tickUnits: x.tickUnits, symbol: x.data.symbol, shared: true };
-    let entry = x.data.cache ? await cacheEntryFor(x.data.bars) : undefined;
-    let bars: BarSeries | undefined;
-    if (entry) {
-      try {
-        bars = loadBarsFromEntry(x.data.bars, entry, opts);
-      } catch {
-        entry = undefined;
-      }
-    }
-    bars ??= await loadBars(x.data.bars, { ...opts, cache: false });
-    const b = shareBars(bars);
-    validateBars(b); // an invalid series is an error before any task starts; the workers vouch for it (adoptDerived)
-    const tickSet = entry ? tickBarsDir(entry, { tickUnits: x.tickUnits, symbol: x.data.symbol }) : undefined;
+    const { bars, entry, tickSet } = await loadStudyBars(x.data.bars, { tickUnits: x.tickUnits, symbol: x.data.symbol, cache: x.data.cache });
     // the columns the engine computes per instrument: its product's calendar, settlement and impact settings
-    const derived = { ...derivedFor(b, { ...study.engine, product: x.product }, tickSet), validated: true };
-    shared.push({ bars: b, derived });
+    const d = shareWithColumns(bars, { ...study.engine, product: x.product }, tickSet);
+    shared.push({ bars: d.shared, derived: d.derived });
     cacheEntries.push(entry);
   }
   return { shared, cacheEntries, range: windowRange(study, shared.map((x) => x.bars)) };
 }
 
-/** The union of the series' ranges (first bar to the end of the last bar) inside the config's window. */
+/** The union of the series' ranges (rangeOf: first bar to the end of the last bar) inside the config's window. */
 function windowRange(study: ResolvedPortfolioStudy, series: readonly BarSeries[]): { start: bigint; end: bigint } {
-  let start = series[0]!.ts[0]!;
-  let end = start;
-  for (const b of series) {
-    if (b.ts[0]! < start) start = b.ts[0]!;
-    const e = b.ts[b.ts.length - 1]! + BigInt(b.barNs);
-    if (e > end) end = e;
-  }
+  const ranges = series.map(rangeOf);
+  const start = ranges.reduce((a, r) => (r.start < a ? r.start : a), ranges[0]!.start);
+  const end = ranges.reduce((a, r) => (r.end > a ? r.end : a), ranges[0]!.end);
   const w = windowOf(study.cfg.window, { start, end });
   return { start: w.startNs, end: w.endNs };
 }

@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { BarSeries } from '../backtest/api.js';
 import { validateBars } from '../backtest/engine.js';
 import { adoptDerived, type SharedDerived } from '../backtest/shared-derived.js';
+import type { BacktestConfig } from '../config/backtest.js';
 import { searchSpecOf, type ResolvedStudy } from '../config/study.js';
+import { cacheEntryFor, loadBars, loadBarsFromEntry } from '../data/bars.js';
+import { tickBarsDir } from '../data/cache/tick-bars.js';
 import { derivedFor } from './derived-cache.js';
 import { precomputeIndicators } from './indicator-precompute.js';
 import { candidates } from './search.js';
@@ -24,10 +27,8 @@ export interface WorkerData {
  */
 export async function prepareWorkerData(bars: BarSeries, study: ResolvedStudy, opts: { tickSet?: string; indicators: boolean }): Promise<WorkerData> {
   const { cfg } = study;
-  const shared = shareBars(bars);
-  // validated once here (an invalid series is an error before any task starts); the workers vouch for it (adoptDerived)
-  validateBars(shared);
-  let derived: SharedDerived = { ...derivedFor(shared, study.engine, opts.tickSet), validated: true };
+  const { shared, derived: columns } = shareWithColumns(bars, study.engine, opts.tickSet);
+  let derived = columns;
   adoptDerived(shared, derived); // this thread's engine (the indicator precompute) uses them too
   if (opts.indicators) {
     const seriesKey = randomUUID();
@@ -37,4 +38,38 @@ export async function prepareWorkerData(bars: BarSeries, study: ResolvedStudy, o
     derived = { ...derived, seriesKey, indicators };
   }
   return { shared, derived };
+}
+
+/**
+ * `bars` in shared memory, validated once here (an invalid series is an error before any task starts; the workers
+ * vouch for it: adoptDerived), with the per-series columns of `engine`'s product.
+ */
+export function shareWithColumns(bars: BarSeries, engine: BacktestConfig, tickSet?: string): WorkerData {
+  const shared = shareBars(bars);
+  validateBars(shared);
+  return { shared, derived: { ...derivedFor(shared, engine, tickSet), validated: true } };
+}
+
+/**
+ * A study's bar file, through the columnar cache when `cache` is on: the validated entry (or the file read directly
+ * when the cache does not take it). `entry` is then handed to workers that load the file themselves, `tickSet` is
+ * where the derived columns are kept.
+ */
+export async function loadStudyBars(
+  file: string,
+  opts: { tickUnits: bigint; symbol?: string; cache: boolean },
+): Promise<{ bars: BarSeries; entry?: string; tickSet?: string }> {
+  const loadOpts = { tickUnits: opts.tickUnits, symbol: opts.symbol, shared: true };
+  let entry = opts.cache ? await cacheEntryFor(file) : undefined;
+  let bars: BarSeries | undefined;
+  if (entry) {
+    try {
+      bars = loadBarsFromEntry(file, entry, loadOpts);
+    } catch {
+      entry = undefined;
+    }
+  }
+  bars ??= await loadBars(file, { ...loadOpts, cache: false });
+  const tickSet = entry ? tickBarsDir(entry, { tickUnits: opts.tickUnits, symbol: opts.symbol }) : undefined;
+  return { bars, entry, tickSet };
 }

@@ -183,8 +183,11 @@ export interface StrategyModule {
   passThrough?: boolean;
 }
 
+/** What resolveParams reads of a module: a single-instrument or a portfolio module both have it. */
+export type ParamsOwner = Pick<StrategyModule, 'name' | 'params' | 'passThrough'>;
+
 /** Fill defaults and check ranges; unknown names and out-of-range values are errors naming the parameter. */
-export function resolveParams(mod: StrategyModule, given: Record<string, number>): Record<string, number> {
+export function resolveParams(mod: ParamsOwner, given: Record<string, number>): Record<string, number> {
   if (mod.passThrough) return { ...given };
   const out: Record<string, number> = {};
   const known = new Set(mod.params.map((p) => p.name));

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { loadStrategyModule } from '../backtest/index.js';
 import { windowOf } from './window.js';
 import { loadStudyBars, prepareWorkerData } from './worker-data.js';
-import { resolveParams, type StrategyModule } from '../backtest/strategy.js';
+import { resolveParams, type ParamsOwner } from '../backtest/strategy.js';
 import {
   ConfigError,
   dataFileOf,
@@ -232,7 +232,7 @@ async function loadPortfolioStudyData(study: ResolvedPortfolioStudy, tLoad: numb
  */
 export async function checkParams(study: ResolvedStudy | ResolvedPortfolioStudy, file: string): Promise<void> {
   const { cfg } = study;
-  let mod: StrategyModule;
+  let mod: ParamsOwner;
   try {
     mod = isPortfolioStudy(study) ? await portfolioParamsModule(cfg.strategy) : await loadStrategyModule(cfg.strategy.name, { typecheck: cfg.strategy.typecheck });
   } catch (e) {
@@ -259,7 +259,7 @@ export async function checkParams(study: ResolvedStudy | ResolvedPortfolioStudy,
  * The module a portfolio's parameters are checked against: the portfolio strategy's, or the single-instrument one run on
  * every instrument (its parameters are the same on every leg). Files are type-checked here, once, before any task.
  */
-async function portfolioParamsModule(strategy: { name: string; typecheck?: boolean }): Promise<StrategyModule> {
+async function portfolioParamsModule(strategy: { name: string; typecheck?: boolean }): Promise<ParamsOwner> {
   const { loadPortfolioStrategy, paramsModuleOf } = await import('../backtest/portfolio/strategy-ref.js');
   return paramsModuleOf(await loadPortfolioStrategy(strategy.name, { typecheck: strategy.typecheck }));
 }

@@ -1,6 +1,6 @@
 // One portfolio backtest from a portfolio strategy module: runPortfolioBacktest (docs/backtest.md "Portfolio backtests").
 import { resolveProduct, type ProductSpec } from '../product.js';
-import { resolveParams, type StrategyModule } from '../strategy.js';
+import { resolveParams } from '../strategy.js';
 import type { BarSeries } from '../api.js';
 import type { ProductConfig } from '../../config/product.js';
 import type { PortfolioInstrument, PortfolioResult, PortfolioStrategyModule } from './api.js';
@@ -30,7 +30,7 @@ export function runPortfolioBacktest(input: PortfolioRunInput): PortfolioResult 
   }
   const mod = input.strategy;
   // resolveParams checks names and ranges the same way as for single-instrument modules
-  const params = resolveParams(mod as unknown as StrategyModule, input.params ?? {});
+  const params = resolveParams(mod, input.params ?? {});
   const instruments: PortfolioInstrument[] = (input.instruments ?? []).map((x) => ({
     name: x?.name,
     bars: x?.bars,

@@ -6,7 +6,7 @@ import { builtinStrategy, BUILTIN_STRATEGIES } from '../../strategies/index.js';
 import { builtinPortfolioStrategy, PORTFOLIO_STRATEGIES } from '../../strategies/portfolio.js';
 import type { UserModuleOptions } from '../../strategies/user-module.js';
 import { loadAnyStrategyModule } from '../strategy-loader.js';
-import { resolveParams, type StrategyModule } from '../strategy.js';
+import { resolveParams, type ParamsOwner, type StrategyModule } from '../strategy.js';
 import { eachInstrument } from './adapter.js';
 import type { PortfolioStrategyModule } from './api.js';
 
@@ -38,8 +38,8 @@ export async function loadPortfolioStrategy(name: string, opts?: UserModuleOptio
 }
 
 /** The module whose ParamSpec the parameters are checked against (and a walk-forward search varies). */
-export function paramsModuleOf(ref: PortfolioStrategyRef): StrategyModule {
-  return ref.module as unknown as StrategyModule;
+export function paramsModuleOf(ref: PortfolioStrategyRef): ParamsOwner {
+  return ref.module;
 }
 
 /**
